@@ -95,6 +95,8 @@ export interface EventStore {
    * subscription (at-least-once across restarts, so handlers must be idempotent).
    */
   subscribe(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  /** Orders two checkpoints of this store: negative, zero or positive. */
+  compareCheckpoints(a: string, b: string): number;
   /** The checkpoint of the newest event, or undefined when the store is empty. */
   headCheckpoint(): Promise<string | undefined>;
   close(): Promise<void>;
