@@ -1,0 +1,2 @@
+export { startTelemetry, tracer, type Telemetry, type TelemetryOptions, type TraceExporterChoice } from "./telemetry.js";
+export { serverTracingInterceptor, clientTracingInterceptor, currentTraceId, rpcSystem } from "./connect-tracing.js";
