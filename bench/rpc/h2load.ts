@@ -1,6 +1,7 @@
 // Drives a server with h2load (Debian's nghttp2-client): one HTTP/2 connection, many
 // concurrent streams. Per-request latencies come from h2load's --log-file.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,13 +24,14 @@ export function h2loadAvailable(): boolean {
   }
 }
 
-export function runH2load(opts: {
+// Asynchronous on purpose: the servers under test may live in this same process.
+export async function runH2load(opts: {
   url: string;
   body: Uint8Array;
   headers: Record<string, string>;
   requests: number;
   streams: number;
-}): LoadResult {
+}): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), "flick-h2load-"));
   try {
     const bodyFile = join(dir, "body");
@@ -38,7 +40,7 @@ export function runH2load(opts: {
     const args = ["-n", String(opts.requests), "-c", "1", "-m", String(opts.streams), "-d", bodyFile, "--log-file", logFile];
     for (const [k, v] of Object.entries(opts.headers)) args.push("-H", `${k}: ${v}`);
     args.push(opts.url);
-    const out = execFileSync("h2load", args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+    const { stdout: out } = await promisify(execFile)("h2load", args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
     const rate = /finished in [^,]+, ([\d.]+) req\/s/.exec(out);
     const lines = readFileSync(logFile, "utf8").trim().split("\n");
     const latencies: number[] = [];

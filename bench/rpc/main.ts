@@ -8,10 +8,9 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { DiagnosticsService, EchoRequestSchema } from "@flick/contracts/flick/diagnostics/v1/diagnostics_service_pb";
 import { createApp, ephemeralKeys, JWT_ALGORITHM, serve, TokenSigner, TokenVerifier } from "@flick/server";
-import { startTelemetry } from "@flick/telemetry";
+import { startTelemetry, type SpanExporter } from "@flick/telemetry";
 import { diagnosticsService } from "../../services/diagnostics/diagnostics.service.js";
 import { printJson, printTable, type Row } from "../lib/report.js";
 import { h2loadAvailable, runH2load } from "./h2load.js";
@@ -70,10 +69,10 @@ async function main() {
       streams: STREAMS,
     });
     // Warm both (JIT, token cache), then measure.
-    runH2load({ ...target(flick.port, true), requests: 5_000 });
-    runH2load({ ...target(bare.port, false), requests: 5_000 });
-    const f = runH2load({ ...target(flick.port, true), requests: REQUESTS });
-    const b = runH2load({ ...target(bare.port, false), requests: REQUESTS });
+    await runH2load({ ...target(flick.port, true), requests: 5_000 });
+    await runH2load({ ...target(bare.port, false), requests: 5_000 });
+    const f = await runH2load({ ...target(flick.port, true), requests: REQUESTS });
+    const b = await runH2load({ ...target(bare.port, false), requests: REQUESTS });
     const ratio = f.reqPerSec / b.reqPerSec;
     rows.push(
       { protocol, server: "flick (all interceptors)", "req/s": f.reqPerSec, "p50 ms": f.p50ms, "p99 ms": f.p99ms, ok: `${f.ok}/${f.requests}`, "vs bare": `${(ratio * 100).toFixed(0)} %` },

@@ -54,7 +54,7 @@ describe("one port, every protocol", () => {
       body: JSON.stringify({ message: 42 }),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe("invalid_argument");
+    expect(((await res.json()) as { code: string }).code).toBe("invalid_argument");
   });
 
   for (const [name, make] of [

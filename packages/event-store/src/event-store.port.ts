@@ -85,7 +85,8 @@ export interface EventStore {
   /**
    * Appends atomically to one stream. Throws WrongExpectedRevisionError when the
    * expectation fails. Re-appending events whose ids are already in the stream writes
-   * nothing and returns the original result.
+   * nothing and returns the original result. `events` must be non-empty with distinct
+   * UUID ids (else TypeError). EventStoreUnavailableError means: retry the same call.
    */
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; empty when the stream does not exist. */
@@ -97,7 +98,11 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** Orders two checkpoints of this store: negative, zero or positive. */
   compareCheckpoints(a: string, b: string): number;
-  /** The checkpoint of the newest event, or undefined when the store is empty. */
+  /**
+   * The checkpoint of the newest event a subscription can deliver now (on PostgreSQL, an
+   * event of a transaction committed behind an older one still open shows up once that one
+   * ends), or undefined when there is none.
+   */
   headCheckpoint(): Promise<string | undefined>;
   close(): Promise<void>;
 }
@@ -110,6 +115,19 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
     this.name = "WrongExpectedRevisionError";
+  }
+}
+
+/**
+ * The store could not be reached, or the connection broke while an append was in flight
+ * (its outcome is then unknown). Retrying the same append is safe: event ids make it
+ * idempotent (exactly so where capabilities.exactIdempotency says so).
+ */
+export class EventStoreUnavailableError extends Error {
+  readonly retriable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EventStoreUnavailableError";
   }
 }
 

@@ -51,7 +51,7 @@ export function reflectionService(services: DescService[]): Partial<ServiceImpl<
         ...base,
         messageResponse: { case: "errorResponse", value: { errorCode: 5, errorMessage: `${what} not found` } },
       });
-    const files = (list: Uint8Array[]) =>
+    const fileResponse = (list: Uint8Array[]) =>
       create(ServerReflectionResponseSchema, {
         ...base,
         messageResponse: { case: "fileDescriptorResponse", value: { fileDescriptorProto: list } },
@@ -65,16 +65,16 @@ export function reflectionService(services: DescService[]): Partial<ServiceImpl<
         });
       case "fileByFilename": {
         const f = files.get(r.value);
-        return f ? files(withDeps(f)) : notFound(`file ${r.value}`);
+        return f ? fileResponse(withDeps(f)) : notFound(`file ${r.value}`);
       }
       case "fileContainingSymbol": {
         const f = fileOfSymbol(r.value);
-        return f ? files(withDeps(f)) : notFound(`symbol ${r.value}`);
+        return f ? fileResponse(withDeps(f)) : notFound(`symbol ${r.value}`);
       }
       case "fileContainingExtension": {
         const target = registry.getMessage(r.value.containingType);
         const ext = target && registry.getExtensionFor(target, r.value.extensionNumber);
-        return ext ? files(withDeps(ext.file)) : notFound(`extension ${r.value.extensionNumber} of ${r.value.containingType}`);
+        return ext ? fileResponse(withDeps(ext.file)) : notFound(`extension ${r.value.extensionNumber} of ${r.value.containingType}`);
       }
       case "allExtensionNumbersOfType": {
         const numbers: number[] = [];
