@@ -1,8 +1,9 @@
-// Every API service Flick serves, by context. A context whose feature is not built yet
-// is registered with no methods: its RPCs answer UNIMPLEMENTED (never fake data), and
-// reflection and health still list it, so clients can be generated against the whole API.
+// Every bounded context Flick serves, in the order they start. A context whose feature
+// is not built yet registers its services with no methods: its RPCs answer UNIMPLEMENTED
+// (never fake data), and reflection and health still list it, so clients can be
+// generated against the whole API.
 import type { DescService } from "@bufbuild/protobuf";
-import { register, type ServiceRegistration } from "@flick/server";
+import { register } from "@flick/server";
 import { AnalyticsService } from "@flick/contracts/flick/analytics/v1/analytics_service_pb";
 import { ChallengeService } from "@flick/contracts/flick/challenge/v1/challenge_service_pb";
 import { HashtagService } from "@flick/contracts/flick/challenge/v1/hashtag_service_pb";
@@ -20,29 +21,37 @@ import { TrendingService } from "@flick/contracts/flick/trending/v1/trending_ser
 import { UploadService } from "@flick/contracts/flick/video/v1/upload_service_pb";
 import { VideoService } from "@flick/contracts/flick/video/v1/video_service_pb";
 import { diagnosticsService } from "./diagnostics/diagnostics.service.js";
-
-export interface ContextModule {
-  /** The name used by `flick start --services=…`. */
-  name: string;
-  services: ServiceRegistration[];
-}
+import type { FeatureFactory, FeatureModule } from "./platform/module.js";
+import type { Platform } from "./platform/platform.js";
 
 /** Registered with no methods until its issue lands: every RPC answers UNIMPLEMENTED. */
-const notYetBuilt = (...services: DescService[]) => services.map((s) => register(s, {}));
+const notYetBuilt =
+  (name: string, ...services: DescService[]): FeatureFactory =>
+  () => ({ name, services: services.map((s) => register(s, {})) });
 
-export function catalog(): ContextModule[] {
-  return [
-    { name: "identity", services: notYetBuilt(AccountService, ProfileService) },
-    { name: "social", services: notYetBuilt(SocialGraphService) },
-    { name: "video", services: notYetBuilt(UploadService, VideoService) },
-    { name: "sound", services: notYetBuilt(SoundService) },
-    { name: "challenge", services: notYetBuilt(HashtagService, ChallengeService) },
-    { name: "engagement", services: notYetBuilt(EngagementService, CommentService) },
-    { name: "feed", services: notYetBuilt(FeedService) },
-    { name: "search", services: notYetBuilt(SearchService) },
-    { name: "trending", services: notYetBuilt(TrendingService) },
-    { name: "notification", services: notYetBuilt(NotificationService) },
-    { name: "analytics", services: notYetBuilt(AnalyticsService) },
-    { name: "diagnostics", services: [register(DiagnosticsService, diagnosticsService)] },
-  ];
+export const features: { name: string; create: FeatureFactory }[] = [
+  { name: "identity", create: notYetBuilt("identity", AccountService, ProfileService) },
+  { name: "social", create: notYetBuilt("social", SocialGraphService) },
+  { name: "video", create: notYetBuilt("video", UploadService, VideoService) },
+  { name: "sound", create: notYetBuilt("sound", SoundService) },
+  { name: "challenge", create: notYetBuilt("challenge", HashtagService, ChallengeService) },
+  { name: "engagement", create: notYetBuilt("engagement", EngagementService, CommentService) },
+  { name: "feed", create: notYetBuilt("feed", FeedService) },
+  { name: "search", create: notYetBuilt("search", SearchService) },
+  { name: "trending", create: notYetBuilt("trending", TrendingService) },
+  { name: "notification", create: notYetBuilt("notification", NotificationService) },
+  { name: "analytics", create: notYetBuilt("analytics", AnalyticsService) },
+  { name: "diagnostics", create: () => ({ name: "diagnostics", services: [register(DiagnosticsService, diagnosticsService)] }) },
+];
+
+export const featureNames = () => features.map((f) => f.name);
+
+/** Builds the named modules (all when `names` is absent) on a platform. */
+export async function buildModules(platform: Platform, names?: string[]): Promise<FeatureModule[]> {
+  const wanted = names ?? featureNames();
+  const unknown = wanted.filter((w) => !features.some((f) => f.name === w));
+  if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(", ")}; known: ${featureNames().join(", ")}`);
+  const modules: FeatureModule[] = [];
+  for (const f of features) if (wanted.includes(f.name)) modules.push(await f.create(platform));
+  return modules;
 }

@@ -1,13 +1,14 @@
 // `flick start [--services=a,b] [--profile=embedded|server|distributed]`: one entry point
 // for every Deployment; `npm start` runs everything in one process.
 import { parseArgs } from "node:util";
-import { loadConfig, createApp, serve, loadTokenKeys, TokenVerifier } from "@flick/server";
+import { loadConfig } from "@flick/server";
 import { startTelemetry } from "@flick/telemetry";
-import { catalog } from "./catalog.js";
+import { featureNames } from "./catalog.js";
+import { startFlick } from "./start.js";
 
 const USAGE = `usage: flick start [--services=name,…] [--profile=embedded|server|distributed|distributed-local] [--port=N]
 
-Services: ${catalog().map((m) => m.name).join(", ")} (default: all)
+Services: ${featureNames().join(", ")} (default: all)
 Configuration comes from environment variables; see README.md.`;
 
 async function start(argv: string[]): Promise<void> {
@@ -20,30 +21,13 @@ async function start(argv: string[]): Promise<void> {
   if (values.profile) env.FLICK_PROFILE = values.profile;
   if (values.port) env.PORT = values.port;
   const config = loadConfig(env);
-
-  const all = catalog();
-  const wanted = values.services ? values.services.split(",").map((s) => s.trim()) : all.map((m) => m.name);
-  const unknown = wanted.filter((w) => !all.some((m) => m.name === w));
-  if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(", ")}\n${USAGE}`);
-  const modules = all.filter((m) => wanted.includes(m.name));
+  const services = values.services?.split(",").map((s) => s.trim());
 
   const telemetry = startTelemetry({ serviceName: config.OTEL_SERVICE_NAME, exporter: config.FLICK_TRACES });
-  const keys = loadTokenKeys({
-    privatePem: config.FLICK_JWT_PRIVATE_KEY,
-    publicPem: config.FLICK_JWT_PUBLIC_KEY,
-    dataDir: config.FLICK_DATA_DIR,
-  });
-  const verifier = new TokenVerifier(keys, { issuer: config.FLICK_JWT_ISSUER, audience: config.FLICK_JWT_AUDIENCE });
-  const app = createApp({
-    services: modules.flatMap((m) => m.services),
-    verifier,
-    maxMessageBytes: config.FLICK_MAX_MESSAGE_BYTES,
-    maxTimeoutMs: config.FLICK_MAX_TIMEOUT_MS,
-  });
-  const server = await serve(app, { port: config.PORT, host: config.HOST, graceMs: config.FLICK_SHUTDOWN_GRACE_MS });
+  const flick = await startFlick(config, { services });
   console.log(
-    `flick: profile ${config.FLICK_PROFILE}, services ${modules.map((m) => m.name).join(",")}, ` +
-      `listening on http://${config.HOST}:${server.port} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`,
+    `flick: ${flick.platform.engines.describe()}; services ${flick.modules.map((m) => m.name).join(",")}; ` +
+      `listening on http://${config.HOST}:${flick.server.port} (Connect, gRPC, gRPC-Web; HTTP/1.1 and h2c)`,
   );
 
   let stopping = false;
@@ -51,7 +35,7 @@ async function start(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`flick: ${signal}, draining (up to ${config.FLICK_SHUTDOWN_GRACE_MS} ms)`);
-    await server.close();
+    await flick.stop();
     await telemetry.shutdown();
     process.exit(0);
   };

@@ -3,13 +3,13 @@ import { Code, ConnectError, createClient, createRouterTransport } from "@connec
 import { describe, expect, it } from "vitest";
 import { DiagnosticsService } from "@flick/contracts/flick/diagnostics/v1/diagnostics_service_pb";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import { createApp } from "@flick/server";
-import { catalog } from "../catalog.js";
+import { createApp, register } from "@flick/server";
+import { diagnosticsService } from "../diagnostics/diagnostics.service.js";
 import { testKeys } from "./support.js";
 
 function setup() {
   const { signer, verifier } = testKeys();
-  const app = createApp({ services: catalog().flatMap((m) => m.services), verifier });
+  const app = createApp({ services: [register(DiagnosticsService, diagnosticsService)], verifier });
   const transport = createRouterTransport(app.routes, { router: { interceptors: app.interceptors } });
   return { signer, client: createClient(DiagnosticsService, transport) };
 }

@@ -33,6 +33,11 @@ const schema = z.object({
   FLICK_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** Upper bound on a client-requested deadline; server streams are not limited by it. */
   FLICK_MAX_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /**
+   * Wraps the per-user data keys (crypto-shredding). Required outside the embedded
+   * profile; the embedded profile falls back to a documented, insecure development key.
+   */
+  FLICK_MASTER_KEY: z.string().optional(),
   FLICK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** otlp (OTEL_EXPORTER_OTLP_ENDPOINT), console or none. */
   FLICK_TRACES: z.enum(["otlp", "console", "none"]).optional(),
