@@ -57,7 +57,7 @@ fetch() {
   command -v mvn >/dev/null || { log "mvn is missing (apt-get install maven)"; exit 1; }
   log "fetching cassandra-all $VERSION and its dependencies from Maven Central into $CACHE/$VERSION"
   rm -rf "$LIB" && mkdir -p "$LIB"
-  mvn -q -B -f "$HERE/cassandra/pom.xml" \
+  mvn -q -B -Dstyle.color=never -f "$HERE/cassandra/pom.xml" \
     -Dmaven.repo.local="$CACHE/m2" \
     -Dcassandra.version="$VERSION" \
     -DincludeScope=runtime -DoutputDirectory="$LIB" \
