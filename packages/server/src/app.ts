@@ -1,13 +1,14 @@
 // Assembles the Connect router: every registered service behind one interceptor chain,
 // plus grpc.health.v1 and server reflection. Used by `flick start`, by tests and benches.
 import type { DescService } from "@bufbuild/protobuf";
-import type { ConnectRouter, Interceptor, ServiceImpl } from "@connectrpc/connect";
+import { createContextValues, type ConnectRouter, type Interceptor, type ServiceImpl } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { serverTracingInterceptor } from "@flick/telemetry";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "@flick/contracts/grpc/health/v1/health_pb";
 import { ServerReflection } from "@flick/contracts/grpc/reflection/v1/reflection_pb";
 import type { TokenVerifier } from "./auth/tokens.js";
+import { peerAddressKey } from "./auth/caller.js";
 import { authInterceptor } from "./interceptors/auth.interceptor.js";
 import { errorsInterceptor } from "./interceptors/errors.interceptor.js";
 import { HealthState, healthService } from "./builtin/health.js";
@@ -69,6 +70,11 @@ export function createApp(options: AppOptions): App {
     writeMaxBytes: maxMessageBytes,
     maxTimeoutMs: options.maxTimeoutMs ?? 60_000,
     shutdownSignal: shutdown.signal,
+    contextValues: (req) => {
+      const forwarded = req.headers["x-forwarded-for"];
+      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+      return createContextValues().set(peerAddressKey, first || req.socket.remoteAddress || "unknown");
+    },
   });
   return { routes, interceptors, health, shutdown, handler, maxMessageBytes };
 }

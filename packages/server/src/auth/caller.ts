@@ -12,3 +12,10 @@ export interface Caller {
 
 /** Set by the auth interceptor; handlers read it with `ctx.values.get(callerKey)`. */
 export const callerKey = createContextKey<Caller | undefined>(undefined, { description: "flick caller" });
+
+/**
+ * The client's address: the first X-Forwarded-For hop when the request came through
+ * Envoy (trusted: the services are not exposed directly), else the socket's peer.
+ * Used for per-address rate limits.
+ */
+export const peerAddressKey = createContextKey<string>("unknown", { description: "flick peer address" });
