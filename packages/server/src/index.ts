@@ -1,5 +1,5 @@
 export { loadConfig, type Config, type Profile } from "./config.js";
-export { callerKey, peerAddressKey, type Caller, type Role } from "./auth/caller.js";
+export { callerKey, peerAddressKey, shutdownKey, type Caller, type Role } from "./auth/caller.js";
 export {
   JWT_ALGORITHM,
   TokenSigner,

@@ -21,6 +21,8 @@ export interface TelemetryOptions {
   serviceName: string;
   serviceVersion?: string;
   exporter: TraceExporterChoice | SpanExporter;
+  /** Export each span as it ends (tests); default batches, as production does. */
+  immediate?: boolean;
 }
 
 export interface Telemetry {
@@ -39,7 +41,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const exporter = options.exporter;
   if (exporter === "otlp") processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   else if (exporter === "console") processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-  else if (exporter !== "none") processors.push(new SimpleSpanProcessor(exporter));
+  else if (exporter !== "none") {
+    processors.push(options.immediate ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter));
+  }
 
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({

@@ -19,3 +19,10 @@ export const callerKey = createContextKey<Caller | undefined>(undefined, { descr
  * Used for per-address rate limits.
  */
 export const peerAddressKey = createContextKey<string>("unknown", { description: "flick peer address" });
+
+/**
+ * Aborted when the server starts draining. Server-streaming handlers end their stream
+ * on it (AbortSignal.any([ctx.signal, ctx.values.get(shutdownKey)])), so clients
+ * reconnect elsewhere instead of being cut at the end of the grace period.
+ */
+export const shutdownKey = createContextKey<AbortSignal>(new AbortController().signal, { description: "flick shutdown" });

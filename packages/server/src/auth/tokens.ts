@@ -91,6 +91,12 @@ export class TokenVerifier {
     private readonly maxCached = 50_000,
   ) {}
 
+  /** A token verified before and not expired since; undefined means "call verify". */
+  cached(token: string, nowMs = Date.now()): Caller | undefined {
+    const hit = this.cache.get(token);
+    return hit && hit.expMs > nowMs ? hit.caller : undefined;
+  }
+
   async verify(token: string, nowMs = Date.now()): Promise<Caller> {
     const hit = this.cache.get(token);
     if (hit) {

@@ -3,6 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { shutdownKey } from "../auth/caller.js";
 import {
   Health,
   HealthCheckResponse_ServingStatus as Status,
@@ -50,11 +51,12 @@ export function healthService(state: HealthState): Partial<ServiceImpl<typeof He
       return { statuses };
     },
     async *watch(req, ctx) {
+      const signal = AbortSignal.any([ctx.signal, ctx.values.get(shutdownKey)]);
       let last: Status | undefined;
       let wake: () => void = () => {};
       const off = state.onChange(() => wake());
       try {
-        while (!ctx.signal.aborted) {
+        while (!signal.aborted) {
           const now = state.get(req.service) ?? Status.SERVICE_UNKNOWN;
           if (now !== last) {
             last = now;
@@ -62,7 +64,7 @@ export function healthService(state: HealthState): Partial<ServiceImpl<typeof He
           }
           await new Promise<void>((resolve) => {
             wake = resolve;
-            ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+            signal.addEventListener("abort", () => resolve(), { once: true });
           });
         }
       } finally {

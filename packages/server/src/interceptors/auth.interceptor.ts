@@ -27,7 +27,8 @@ export function authInterceptor(verifier: TokenVerifier): Interceptor {
       const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header);
       if (!match) throw new ConnectError("authorization header must be 'Bearer <jwt>'", Code.Unauthenticated);
       try {
-        req.contextValues.set(callerKey, await verifier.verify(match[1]!));
+        // The cached path stays synchronous: no extra await on every call.
+        req.contextValues.set(callerKey, verifier.cached(match[1]!) ?? (await verifier.verify(match[1]!)));
       } catch (e) {
         throw new ConnectError(e instanceof Error ? e.message : "invalid token", Code.Unauthenticated);
       }
