@@ -56,6 +56,15 @@ describe("one port, every protocol", () => {
     expect(((await res.json()) as { code: string }).code).toBe("invalid_argument");
   });
 
+  it("refuses a message over the size limit with RESOURCE_EXHAUSTED before decoding it", async () => {
+    const res = await fetch(`${server.baseUrl}/flick.diagnostics.v1.DiagnosticsService/Echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ message: "x".repeat(5 * 1024 * 1024) }),
+    });
+    expect(((await res.json()) as { code: string }).code).toBe("resource_exhausted");
+  });
+
   for (const [name, make] of [
     ["Connect binary over h2c", () => createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "2", useBinaryFormat: true })],
     ["gRPC over h2c", () => createGrpcTransport({ baseUrl: server.baseUrl })],
