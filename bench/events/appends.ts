@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Pool } from "pg";
 import { createPgliteEventStore, createPostgresEventStore, type EventStore } from "@flick/event-store";
+import { createJsonCodec, handleCommand, type Decider } from "@flick/kernel";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
 
 const WRITERS = [1, 8, 32];
@@ -34,7 +35,10 @@ export async function runAppendBench(): Promise<Row[]> {
         try {
           // Without this, whichever setting runs first pays for JIT and plan-cache warm-up.
           await drive(store, 8, STORE_WARMUP);
-          for (const writers of WRITERS) rows.push(await measure(engine.name, store, writers, groupCommit));
+          for (const writers of WRITERS) rows.push(await measure(engine.name, store, writers, groupCommit, "append"));
+          // What the issue's target is about: whole commands (read the stream, decide,
+          // append with the expected revision) through the one command handler.
+          if (groupCommit) for (const writers of [8, 32]) rows.push(await measure(engine.name, store, writers, groupCommit, "command"));
         } finally {
           await store.close();
         }
@@ -75,13 +79,16 @@ async function engines(): Promise<Engine[]> {
   return list;
 }
 
-async function measure(engine: string, store: EventStore, writers: number, groupCommit: boolean): Promise<Row> {
-  await drive(store, Math.min(writers, 8), WARMUP);
+type Mode = "append" | "command";
+
+async function measure(engine: string, store: EventStore, writers: number, groupCommit: boolean, mode: Mode): Promise<Row> {
+  await drive(store, Math.min(writers, 8), WARMUP, mode);
   const started = performance.now();
-  const latencies = await drive(store, writers, APPENDS);
+  const latencies = await drive(store, writers, APPENDS, mode);
   const seconds = (performance.now() - started) / 1000;
   return {
     engine,
+    mode,
     writers,
     "group commit": groupCommit ? "on" : "off",
     appends: APPENDS,
@@ -92,8 +99,18 @@ async function measure(engine: string, store: EventStore, writers: number, group
   };
 }
 
+// A like as a command: one small stream per (video, user), one event.
+type LikeEvent = { type: "VideoLiked"; videoId: string; userId: string };
+type Like = { videoId: string; userId: string };
+const likeDecider: Decider<Like, { liked: boolean }, LikeEvent> = {
+  initialState: () => ({ liked: false }),
+  decide: (c, s) => (s.liked ? [] : [{ type: "VideoLiked", videoId: c.videoId, userId: c.userId }]),
+  evolve: () => ({ liked: true }),
+};
+const likeCodec = createJsonCodec<LikeEvent>({ prefix: "bench." });
+
 /** `writers` loops appending one event each until `total` appends are done. */
-async function drive(store: EventStore, writers: number, total: number): Promise<number[]> {
+async function drive(store: EventStore, writers: number, total: number, mode: Mode = "append"): Promise<number[]> {
   const latencies: number[] = [];
   const data = new TextEncoder().encode(JSON.stringify({ videoId: randomUUID(), userId: randomUUID() }));
   let issued = 0;
@@ -102,7 +119,18 @@ async function drive(store: EventStore, writers: number, total: number): Promise
       while (issued < total) {
         issued++;
         const t = performance.now();
-        await store.append(`like-${randomUUID()}`, [{ id: randomUUID(), type: "flick.events.v1.VideoLiked", data }], "no_stream");
+        if (mode === "append") {
+          await store.append(`like-${randomUUID()}`, [{ id: randomUUID(), type: "flick.events.v1.VideoLiked", data }], "no_stream");
+        } else {
+          const command = { videoId: randomUUID(), userId: randomUUID() };
+          await handleCommand(store, {
+            stream: `like-${command.videoId}-${command.userId}`,
+            decider: likeDecider,
+            command,
+            requestId: randomUUID(),
+            codec: likeCodec,
+          });
+        }
         latencies.push(performance.now() - t);
       }
     }),

@@ -11,7 +11,12 @@ import { row, runProjectionBench } from "./projections.js";
 /** Appends rows in the shared shape: the rate is the value, latencies in their columns. */
 function appendRow(r: Row): Row {
   return {
-    ...row(String(r.engine), `appends, ${r.writers} writer(s), group commit ${r["group commit"]}`, Number(r["appends/s"]), "appends/s"),
+    ...row(
+      String(r.engine),
+      `${r.mode === "command" ? "commands (read, decide, append)" : "appends"}, ${r.writers} writer(s), group commit ${r["group commit"]}`,
+      Number(r["appends/s"]),
+      r.mode === "command" ? "commands/s" : "appends/s",
+    ),
     bench: "appends",
     "p50 ms": r["p50 ms"] ?? "",
     "p99 ms": r["p99 ms"] ?? "",
