@@ -1,6 +1,6 @@
 // Boots a Flick process: platform (engines of the profile), feature modules, the one-port
 // server, then projections and background work. Used by the CLI and by e2e tests.
-import { createApp, loadTokenKeys, serve, TokenSigner, TokenVerifier, type Config, type RunningServer } from "@flick/server";
+import { createApp, loadTokenKeys, publicJwks as verifierJwks, serve, TokenSigner, TokenVerifier, type Config, type RunningServer } from "@flick/server";
 import { buildModules } from "./catalog.js";
 import type { FeatureModule } from "./platform/module.js";
 import { createPlatform, type Platform } from "./platform/platform.js";
@@ -27,8 +27,20 @@ export async function startFlick(config: Config, options: { services?: string[];
   const platform = await createPlatform({ config, tokens: { signer, verifier } });
   try {
     const modules = await buildModules(platform, options.services);
+    const jwks = JSON.stringify(await verifierJwks(keys));
     const app = createApp({
       services: modules.flatMap((m) => m.services),
+      httpRoutes: [
+        // Envoy's jwt_authn (and any other verifier) fetches the public key here.
+        {
+          prefix: "/.well-known/jwks.json",
+          handler: (_req, res) => {
+            res.writeHead(200, { "content-type": "application/json", "cache-control": "public, max-age=300" });
+            res.end(jwks);
+          },
+        },
+        ...modules.flatMap((m) => m.httpRoutes ?? []),
+      ],
       verifier,
       maxMessageBytes: config.FLICK_MAX_MESSAGE_BYTES,
       maxTimeoutMs: config.FLICK_MAX_TIMEOUT_MS,

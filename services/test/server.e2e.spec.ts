@@ -78,6 +78,13 @@ describe("one port, every protocol", () => {
     });
   }
 
+  it("publishes the token verification key as JWKS, and 404s unknown paths", async () => {
+    const res = await fetch(`${server.baseUrl}/.well-known/jwks.json`);
+    const jwks = (await res.json()) as { keys: { kty: string; crv: string; alg: string }[] };
+    expect(jwks.keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
+    expect((await fetch(`${server.baseUrl}/nothing/here`)).status).toBe(404);
+  });
+
   it("serves grpc.health.v1 for the server and each service", async () => {
     const health = createClient(Health, createGrpcTransport({ baseUrl: server.baseUrl }));
     expect((await health.check({ service: "" })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);

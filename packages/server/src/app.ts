@@ -2,7 +2,7 @@
 // plus grpc.health.v1 and server reflection. Used by `flick start`, by tests and benches.
 import type { DescService } from "@bufbuild/protobuf";
 import { createContextValues, type ConnectRouter, type Interceptor, type ServiceImpl } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { connectNodeAdapter, type NodeServerRequest, type NodeServerResponse } from "@connectrpc/connect-node";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { serverTracingInterceptor } from "@flick/telemetry";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "@flick/contracts/grpc/health/v1/health_pb";
@@ -25,8 +25,15 @@ export function register<S extends DescService>(service: S, impl: Partial<Servic
   return { service, impl } as unknown as ServiceRegistration;
 }
 
+/** A plain HTTP endpoint on the same port (uploads, HLS files, JWKS), by path prefix. */
+export interface HttpRoute {
+  prefix: string;
+  handler: (req: NodeServerRequest, res: NodeServerResponse) => void | Promise<void>;
+}
+
 export interface AppOptions {
   services: ServiceRegistration[];
+  httpRoutes?: HttpRoute[];
   verifier: TokenVerifier;
   maxMessageBytes?: number;
   maxTimeoutMs?: number;
@@ -35,6 +42,7 @@ export interface AppOptions {
 }
 
 export interface App {
+  httpRoutes: HttpRoute[];
   routes: (router: ConnectRouter) => void;
   /** Outermost first: tracing → auth → validation → domain-error mapping. */
   interceptors: Interceptor[];
@@ -63,7 +71,22 @@ export function createApp(options: AppOptions): App {
   health.set("", Status.SERVING);
   for (const d of descs) health.set(d.typeName, Status.SERVING);
   const maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+  const httpRoutes = options.httpRoutes ?? [];
   const handler = connectNodeAdapter({
+    // Anything that is not an RPC path: the plain HTTP routes, else 404.
+    fallback: (req, res) => {
+      const route = httpRoutes.find((r) => req.url?.startsWith(r.prefix));
+      if (!route) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("not found\n");
+        return;
+      }
+      Promise.resolve(route.handler(req, res)).catch((e: unknown) => {
+        console.error(`http route ${route.prefix}:`, e);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end();
+      });
+    },
     routes,
     interceptors,
     readMaxBytes: maxMessageBytes,
@@ -80,7 +103,7 @@ export function createApp(options: AppOptions): App {
         .set(shutdownKey, shutdown.signal);
     },
   });
-  return { routes, interceptors, health, shutdown, handler, maxMessageBytes };
+  return { routes, interceptors, health, shutdown, handler, maxMessageBytes, httpRoutes };
 }
 
 export interface RunningServer {

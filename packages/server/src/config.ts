@@ -39,6 +39,27 @@ const schema = z.object({
    */
   FLICK_MASTER_KEY: z.string().optional(),
   FLICK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Identity (accounts and sessions).
+  /** Refresh tokens (the session's sliding lifetime). Default 30 days. */
+  FLICK_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+  /** How long a password reset token works. Default 1 hour. */
+  FLICK_PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(60).default(3_600),
+  /** A deleted account's username stays reserved this long before others may take it. Default 30 days. */
+  FLICK_USERNAME_GRACE_SECONDS: z.coerce.number().int().min(0).default(30 * 86_400),
+  /** Minimum time between two username changes. Default 30 days. */
+  FLICK_USERNAME_CHANGE_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(30 * 86_400),
+  /** Registration refuses a birth date younger than this. */
+  FLICK_MIN_AGE_YEARS: z.coerce.number().int().min(0).max(99).default(13),
+  /** scrypt cost as log2(N), r = 8, p = 1 (15: 32 MiB, ~50–100 ms per hash). */
+  FLICK_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
+  /** Failed sign-ins per identifier, and sign-in attempts per client address, per 15 minutes. */
+  FLICK_SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  FLICK_SIGNIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  /** Sign-ups, and password-reset or availability requests, per client address per hour. */
+  FLICK_SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** SMTP server for password reset mail (smtp[s]://user:pass@host:port); unset: the local outbox. */
+  FLICK_SMTP_URL: z.string().optional(),
+  FLICK_MAIL_FROM: z.string().default("Flick <no-reply@flick.local>"),
   /** otlp (OTEL_EXPORTER_OTLP_ENDPOINT), console or none. */
   FLICK_TRACES: z.enum(["otlp", "console", "none"]).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),

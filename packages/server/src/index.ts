@@ -6,11 +6,12 @@ export {
   TokenVerifier,
   InvalidTokenError,
   loadTokenKeys,
+  publicJwks,
   ephemeralKeys,
   type TokenKeys,
   type TokenSettings,
 } from "./auth/tokens.js";
-export { createApp, serve, register, type App, type AppOptions, type RunningServer, type ServiceRegistration } from "./app.js";
+export { createApp, serve, register, type App, type AppOptions, type HttpRoute, type RunningServer, type ServiceRegistration } from "./app.js";
 export { accessOf } from "./interceptors/auth.interceptor.js";
 export { toConnectError } from "./interceptors/errors.interceptor.js";
 export { HealthState } from "./builtin/health.js";

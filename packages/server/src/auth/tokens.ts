@@ -57,7 +57,7 @@ export class TokenSigner {
     const exp = iat + this.settings.ttlSeconds;
     const tokenId = randomUUID();
     const token = await new SignJWT({ role })
-      .setProtectedHeader({ alg: JWT_ALGORITHM, typ: "JWT" })
+      .setProtectedHeader({ alg: JWT_ALGORITHM, typ: "JWT", kid: "flick-1" })
       .setSubject(userId)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
@@ -69,10 +69,15 @@ export class TokenSigner {
   }
 
   /** The public key as a JWKS document, for Envoy's jwt_authn and other verifiers. */
-  async jwks(): Promise<{ keys: JWK[] }> {
-    const jwk = await exportJWK(this.keys.publicKey);
-    return { keys: [{ ...jwk, alg: JWT_ALGORITHM, use: "sig", kid: "flick-1" }] };
+  jwks(): Promise<{ keys: JWK[] }> {
+    return publicJwks(this.keys);
   }
+}
+
+/** The public key as a JWKS document (kid "flick-1"): for Envoy's jwt_authn and others. */
+export async function publicJwks(keys: TokenKeys): Promise<{ keys: JWK[] }> {
+  const jwk = await exportJWK(keys.publicKey);
+  return { keys: [{ ...jwk, alg: JWT_ALGORITHM, use: "sig", kid: "flick-1" }] };
 }
 
 export class InvalidTokenError extends Error {
