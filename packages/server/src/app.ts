@@ -2,7 +2,11 @@
 // plus grpc.health.v1 and server reflection. Used by `flick start`, by tests and benches.
 import type { DescService } from "@bufbuild/protobuf";
 import { createContextValues, type ConnectRouter, type Interceptor, type ServiceImpl } from "@connectrpc/connect";
-import { connectNodeAdapter, type NodeServerRequest, type NodeServerResponse } from "@connectrpc/connect-node";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+
+type NodeHandler = NonNullable<Parameters<typeof connectNodeAdapter>[0]["fallback"]>;
+type NodeServerRequest = Parameters<NodeHandler>[0];
+type NodeServerResponse = Parameters<NodeHandler>[1];
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { serverTracingInterceptor } from "@flick/telemetry";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "@flick/contracts/grpc/health/v1/health_pb";
