@@ -4,6 +4,7 @@ import { createApp, loadTokenKeys, publicJwks as verifierJwks, serve, TokenSigne
 import { buildModules } from "./catalog.js";
 import type { FeatureModule } from "./platform/module.js";
 import { createPlatform, type Platform } from "./platform/platform.js";
+import { observeProjections, projectionStatusRoute } from "./platform/observability.js";
 
 export interface Flick {
   platform: Platform;
@@ -39,12 +40,14 @@ export async function startFlick(config: Config, options: { services?: string[];
             res.end(jwks);
           },
         },
+        projectionStatusRoute(() => platform.readModels()),
         ...modules.flatMap((m) => m.httpRoutes ?? []),
       ],
       verifier,
       maxMessageBytes: config.FLICK_MAX_MESSAGE_BYTES,
       maxTimeoutMs: config.FLICK_MAX_TIMEOUT_MS,
     });
+    observeProjections(() => platform.readModels());
     await platform.start();
     for (const m of modules) await m.start?.();
     const server = await serve(app, { port: config.PORT, host: config.HOST, graceMs: config.FLICK_SHUTDOWN_GRACE_MS });

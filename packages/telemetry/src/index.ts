@@ -1,3 +1,3 @@
-export { startTelemetry, tracer, type Telemetry, type TelemetryOptions, type TraceExporterChoice } from "./telemetry.js";
+export { startTelemetry, tracer, meter, type Telemetry, type TelemetryOptions, type TraceExporterChoice } from "./telemetry.js";
 export { serverTracingInterceptor, clientTracingInterceptor, currentTraceId, rpcSystem } from "./connect-tracing.js";
-export type { SpanExporter } from "@opentelemetry/sdk-trace-base";
+export type { SpanExporter } from "@opentelemetry/sdk-trace";

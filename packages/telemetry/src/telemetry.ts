@@ -1,18 +1,23 @@
-// OpenTelemetry bootstrap. One call per process; everything else uses @opentelemetry/api.
-// Exporters: OTLP over HTTP/protobuf (OTEL_EXPORTER_OTLP_ENDPOINT, the standard variable),
-// console for local debugging, none, or any SpanExporter a test passes in.
-import { context, propagation, trace } from "@opentelemetry/api";
+// OpenTelemetry bootstrap with the SDK's NodeSDK: one call per process; everything else
+// uses @opentelemetry/api. Exporters: OTLP over HTTP/protobuf to the collector named by
+// the standard OTEL_EXPORTER_OTLP_ENDPOINT (traces and metrics), console for local
+// debugging, none, or any SpanExporter a test passes in.
+// No auto-instrumentations: connect-node has none (our interceptors make the RPC spans),
+// and the http instrumentation sees nothing on h2c.
+import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+import { PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { NodeSDK } from "@opentelemetry/sdk-node";
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+} from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 
 export type TraceExporterChoice = "otlp" | "console" | "none";
@@ -30,38 +35,43 @@ export interface Telemetry {
   forceFlush(): Promise<void>;
 }
 
-/**
- * Registers a global tracer provider with W3C trace-context propagation.
- * NodeTracerProvider rather than NodeSDK: Flick needs no auto-instrumentation of
- * modules (connect-node spans come from our interceptors), and NodeSDK's defaults
- * would also start metric and log pipelines nobody asked for.
- */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  const processors: SpanProcessor[] = [];
   const exporter = options.exporter;
-  if (exporter === "otlp") processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
-  else if (exporter === "console") processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+  const spanProcessors: SpanProcessor[] = [];
+  if (exporter === "otlp") spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
+  else if (exporter === "console") spanProcessors.push(new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }));
   else if (exporter !== "none") {
-    processors.push(options.immediate ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter));
+    spanProcessors.push(options.immediate ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter }));
   }
-
-  const provider = new NodeTracerProvider({
+  const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,
       [ATTR_SERVICE_VERSION]: options.serviceVersion ?? "0.0.0",
     }),
-    spanProcessors: processors,
+    autoDetectResources: false,
+    spanProcessors,
+    // Metrics (projection lag, …) go to the same collector as the traces.
+    metricReaders:
+      exporter === "otlp"
+        ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: 15_000 })]
+        : [],
+    instrumentations: [],
+    textMapPropagator: new W3CTraceContextPropagator(),
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  sdk.start();
   return {
     shutdown: async () => {
-      await provider.shutdown();
+      await sdk.shutdown();
       trace.disable();
+      metrics.disable();
       propagation.disable();
       context.disable();
     },
-    forceFlush: () => provider.forceFlush(),
+    forceFlush: async () => {
+      await Promise.all(spanProcessors.map((p) => p.forceFlush()));
+    },
   };
 }
 
 export const tracer = () => trace.getTracer("flick");
+export const meter = () => metrics.getMeter("flick");
