@@ -1,0 +1,223 @@
+// One in-process collection: validates writes, applies them to the current state, and
+// keeps the HNSW graph fresh with background rebuilds (hnsw.state.ts says why a delta
+// plus rebuilds rather than in-place graph updates).
+//
+// Nothing here is durable: after a restart the collection is empty until `load` streams
+// the vectors back from their source (the table the vector projection writes).
+
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import type { Worker } from "node:worker_threads";
+import { compileFilter } from "../internal/filter.js";
+import { normalizeInPlace } from "../internal/vector-math.js";
+import { checkId, checkK, checkPayload, checkVector } from "../internal/validate.js";
+import type { CollectionSpec, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord } from "../vector-index.port.js";
+import type { Index } from "usearch";
+import { buildGraph, isWorkerUnavailable, type GraphParams } from "./hnsw.builder.js";
+import type { ResolvedHnswOptions } from "./hnsw.options.js";
+import { CollectionState, type Snapshot } from "./hnsw.state.js";
+
+export const HNSW_MAX_K = 10_000;
+
+type PendingWrite = { kind: "put"; id: string; vector: Float32Array; payload: VectorPayload } | { kind: "delete"; id: string };
+
+export interface HnswCollectionStats {
+  size: number;
+  /** Vectors in the current graph (0 until the collection reaches `exactBelow`). */
+  graphSize: number;
+  /** Writes searched exactly beside the graph until the next rebuild folds them in. */
+  pendingChanges: number;
+  rebuilding: boolean;
+  lastBuildMs: number | undefined;
+}
+
+// Once a worker could not start, later builds in this process go inline straight away.
+let workerUnavailable = false;
+
+// After a failed background build, wait this long before trying again on a later write.
+const RETRY_AFTER_MS = 30_000;
+
+export class HnswCollection implements VectorCollection {
+  private state: CollectionState;
+  private rebuilding: Promise<void> | undefined;
+  private retryAt = 0;
+  private lastBuildMs: number | undefined;
+  private worker: Worker | undefined;
+  private loads: Promise<unknown> = Promise.resolve();
+  /** Set while a load runs: writes made meanwhile, replayed onto the loaded state. */
+  private pending: PendingWrite[] | undefined;
+  private closed = false;
+
+  constructor(
+    readonly spec: CollectionSpec,
+    private readonly options: ResolvedHnswOptions,
+  ) {
+    this.state = new CollectionState(spec, options);
+  }
+
+  async upsert(id: string, vector: VectorInput, payload: VectorPayload): Promise<void> {
+    this.apply([this.checkRecord({ id, vector, payload })]);
+  }
+
+  async upsertMany(records: readonly VectorRecord[]): Promise<void> {
+    // All are checked before any is applied, so a bad record leaves the collection as it was.
+    this.apply(records.map((r) => this.checkRecord(r)));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    this.assertOpen();
+    checkId(this.spec, id);
+    this.pending?.push({ kind: "delete", id });
+    const removed = this.state.remove(id);
+    this.maybeRebuild();
+    return removed;
+  }
+
+  async get(id: string): Promise<Float32Array | undefined> {
+    return this.state.get(id);
+  }
+
+  async count(): Promise<number> {
+    return this.state.size;
+  }
+
+  async search(vector: VectorInput, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    this.assertOpen();
+    const query = checkVector(this.spec, vector);
+    checkK(this.spec, k, HNSW_MAX_K);
+    if (this.spec.metric === "cosine") normalizeInPlace(query);
+    return this.state.search(query, k, compileFilter(filter));
+  }
+
+  load(source: AsyncIterable<VectorRecord> | Iterable<VectorRecord>): Promise<{ loaded: number }> {
+    const run = this.loads.then(() => this.loadNow(source));
+    this.loads = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Folds every pending write into a fresh graph now and resolves when it is searchable
+   * (tests, benchmarks, and a warm-up before a server takes traffic).
+   */
+  async compact(): Promise<void> {
+    await this.loads;
+    while (this.rebuilding) await this.rebuilding;
+    const s = this.state;
+    if (s.size >= this.options.exactBelow && (s.pendingChanges > 0 || s.graphSize === 0)) {
+      await (this.rebuilding = this.rebuild(s).finally(() => (this.rebuilding = undefined)));
+    }
+  }
+
+  stats(): HnswCollectionStats {
+    const s = this.state;
+    return { size: s.size, graphSize: s.graphSize, pendingChanges: s.pendingChanges, rebuilding: this.rebuilding !== undefined, lastBuildMs: this.lastBuildMs };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker?.terminate();
+    await this.rebuilding?.catch(() => undefined);
+  }
+
+  private checkRecord(r: VectorRecord): { id: string; vector: Float32Array; payload: VectorPayload } {
+    return { id: checkId(this.spec, r.id), vector: checkVector(this.spec, r.vector), payload: checkPayload(this.spec, r.payload) };
+  }
+
+  private apply(writes: Array<{ id: string; vector: Float32Array; payload: VectorPayload }>): void {
+    this.assertOpen();
+    for (const w of writes) {
+      // The state normalises the array it is given in place; a load replays the original.
+      this.pending?.push({ kind: "put", id: w.id, vector: w.vector.slice(), payload: w.payload });
+      this.state.put(w.id, w.vector, w.payload);
+    }
+    this.maybeRebuild();
+  }
+
+  private maybeRebuild(): void {
+    if (this.rebuilding !== undefined || this.closed || Date.now() < this.retryAt) return;
+    const s = this.state;
+    if (s.size < this.options.exactBelow) return;
+    const threshold = Math.max(this.options.rebuildMinChanges, this.options.rebuildFraction * s.size);
+    if (s.graphSize > 0 && s.pendingChanges <= threshold) return;
+    this.rebuilding = this.rebuild(s)
+      .catch((e) => {
+        if (this.closed) return;
+        this.retryAt = Date.now() + RETRY_AFTER_MS;
+        this.options.onBackgroundError(e);
+      })
+      .finally(() => {
+        this.rebuilding = undefined;
+        // Writes made during the build may already call for the next one.
+        this.maybeRebuild();
+      });
+  }
+
+  private async rebuild(s: CollectionState): Promise<void> {
+    const started = performance.now();
+    const { snap, index } = await this.buildFrom(s);
+    // A load may have replaced the state meanwhile: this graph belongs to the old one.
+    if (this.state !== s || this.closed) return;
+    s.install(snap, index);
+    this.lastBuildMs = performance.now() - started;
+    this.retryAt = 0;
+  }
+
+  private async loadNow(source: AsyncIterable<VectorRecord> | Iterable<VectorRecord>): Promise<{ loaded: number }> {
+    this.assertOpen();
+    const started = performance.now();
+    const fresh = new CollectionState(this.spec, this.options);
+    this.pending = [];
+    try {
+      let loaded = 0;
+      for await (const r of source) {
+        const c = this.checkRecord(r);
+        fresh.put(c.id, c.vector, c.payload);
+        // A synchronous source would otherwise hold the event loop for the whole read.
+        if (++loaded % 8192 === 0) await yieldToLoop();
+      }
+      if (fresh.size >= this.options.exactBelow) {
+        const { snap, index } = await this.buildFrom(fresh);
+        fresh.install(snap, index);
+        this.lastBuildMs = performance.now() - started;
+      }
+      this.assertOpen();
+      for (const w of this.pending) {
+        if (w.kind === "put") fresh.put(w.id, w.vector, w.payload);
+        else fresh.remove(w.id);
+      }
+      this.state = fresh;
+      return { loaded };
+    } finally {
+      this.pending = undefined;
+      this.maybeRebuild();
+    }
+  }
+
+  private async buildFrom(s: CollectionState): Promise<{ snap: Snapshot; index: Index }> {
+    const params: GraphParams = {
+      dimension: this.spec.dimension,
+      connectivity: this.options.connectivity,
+      expansionAdd: this.options.expansionAdd,
+      expansionSearch: this.options.minExpansion,
+      threads: this.options.buildThreads,
+      inWorker: this.options.buildInWorker && !workerUnavailable,
+    };
+    const track = (w: Worker | undefined) => (this.worker = w);
+    const snap = s.snapshot();
+    try {
+      return { snap, index: await buildGraph(snap.vectors, snap.count, params, track) };
+    } catch (e) {
+      if (!params.inWorker || !isWorkerUnavailable(e)) throw e;
+      // Workers can be unavailable (a bundler that drops the .mjs file, a sandbox that
+      // forbids threads): build inline from now on. The vectors were transferred to the
+      // dead worker, so take a new snapshot.
+      workerUnavailable = true;
+      console.warn(`[vector-index] cannot start the HNSW build worker (${(e as Error).message}); building graphs on the main thread`);
+      const again = s.snapshot();
+      return { snap: again, index: await buildGraph(again.vectors, again.count, { ...params, inWorker: false }, track) };
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`vector collection "${this.spec.name}" is closed`);
+  }
+}
