@@ -11,16 +11,15 @@ import { DiagnosticsService } from "@flick/contracts/flick/diagnostics/v1/diagno
 import { CommentService } from "@flick/contracts/flick/engagement/v1/comment_service_pb";
 import { EngagementService } from "@flick/contracts/flick/engagement/v1/engagement_service_pb";
 import { FeedService } from "@flick/contracts/flick/feed/v1/feed_service_pb";
-import { AccountService } from "@flick/contracts/flick/identity/v1/account_service_pb";
-import { ProfileService } from "@flick/contracts/flick/identity/v1/profile_service_pb";
 import { NotificationService } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { SearchService } from "@flick/contracts/flick/search/v1/search_service_pb";
-import { SocialGraphService } from "@flick/contracts/flick/social/v1/social_graph_service_pb";
 import { SoundService } from "@flick/contracts/flick/sound/v1/sound_service_pb";
 import { TrendingService } from "@flick/contracts/flick/trending/v1/trending_service_pb";
 import { UploadService } from "@flick/contracts/flick/video/v1/upload_service_pb";
 import { VideoService } from "@flick/contracts/flick/video/v1/video_service_pb";
 import { diagnosticsService } from "./diagnostics/diagnostics.service.js";
+import { createIdentityModule } from "./identity/identity.module.js";
+import { createSocialModule } from "./social/social.module.js";
 import type { FeatureFactory, FeatureModule } from "./platform/module.js";
 import type { Platform } from "./platform/platform.js";
 
@@ -30,8 +29,8 @@ const notYetBuilt =
   () => ({ name, services: services.map((s) => register(s, {})) });
 
 export const features: { name: string; create: FeatureFactory }[] = [
-  { name: "identity", create: notYetBuilt("identity", AccountService, ProfileService) },
-  { name: "social", create: notYetBuilt("social", SocialGraphService) },
+  { name: "identity", create: createIdentityModule },
+  { name: "social", create: createSocialModule },
   { name: "video", create: notYetBuilt("video", UploadService, VideoService) },
   { name: "sound", create: notYetBuilt("sound", SoundService) },
   { name: "challenge", create: notYetBuilt("challenge", HashtagService, ChallengeService) },

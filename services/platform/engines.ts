@@ -122,7 +122,13 @@ async function servers(config: Config, closers: (() => Promise<unknown>)[], clos
     await ensureKeyspace(client, config.CASSANDRA_KEYSPACE);
     tables = {
       store: createCassandraReadStore({ client, keyspace: config.CASSANDRA_KEYSPACE }),
-      checkpoints: createCassandraCheckpointStore({ client, keyspacePrefix: `${config.CASSANDRA_KEYSPACE}_rm_` }),
+      // Checkpoints live beside the keyspace they describe ("flick" → "flick_projections"),
+      // so two deployments (or test runs) with different keyspaces never share them.
+      checkpoints: createCassandraCheckpointStore({
+        client,
+        metaKeyspace: `${config.CASSANDRA_KEYSPACE}_projections`,
+        keyspacePrefix: `${config.CASSANDRA_KEYSPACE}_rm_`,
+      }),
       engine: "cassandra",
     };
   }

@@ -9,7 +9,7 @@ import {
   type IdGenerator,
   type PersonalDataVault,
 } from "@flick/kernel";
-import { ProjectionRunner, type Projection } from "@flick/projection-runner";
+import { ProjectionRunner, type Projection, type RebuildReport } from "@flick/projection-runner";
 import type { ReadStore } from "@flick/read-store";
 import type { Config, TokenSigner, TokenVerifier } from "@flick/server";
 import { openEngines, type Engines, type StoreRole } from "./engines.js";
@@ -24,6 +24,11 @@ export interface ReadModel {
   store(): Promise<ReadStore>;
   /** Resolves true once the projection has processed `checkpoint` (false on timeout). */
   waitFor(checkpoint: string, timeoutMs: number): Promise<boolean>;
+  /**
+   * Replays the whole log into fresh storage and swaps it in; store() then returns the new
+   * slot (on Cassandra and Redis a promoted rebuild lives elsewhere and the old one is dropped).
+   */
+  rebuild(): Promise<RebuildReport>;
   runner: ProjectionRunner<ReadStore>;
 }
 
@@ -53,7 +58,13 @@ export interface PlatformOptions {
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
   const { config } = options;
   const engines = await openEngines(config);
-  const master = resolveMasterKey(config.FLICK_MASTER_KEY, config.FLICK_PROFILE);
+  let master: ReturnType<typeof resolveMasterKey>;
+  try {
+    master = resolveMasterKey(config.FLICK_MASTER_KEY, config.FLICK_PROFILE);
+  } catch (e) {
+    await engines.close();
+    throw e;
+  }
   if (master.insecure) console.warn("flick: FLICK_MASTER_KEY not set; using the insecure development key (embedded profile only)");
   const vault = createPersonalDataVault({ keys: engines.keys, masterKey: master.key });
   const models: ReadModel[] = [];
@@ -76,6 +87,11 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       runner,
       store: () => (live ??= family.checkpoints.openLive(projection.name)),
       waitFor: (checkpoint, timeoutMs) => runner.waitFor(checkpoint, timeoutMs),
+      async rebuild() {
+        const report = await runner.rebuild({ swap: true });
+        live = undefined;
+        return report;
+      },
     };
     models.push(model);
     return model;

@@ -16,6 +16,11 @@ const schema = z.object({
   FLICK_PROFILE: profile.default("embedded"),
   FLICK_DATA_DIR: z.string().default(".flick/data"),
   FLICK_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Public base URL of media blobs (HLS, thumbnails, sounds): a CDN in production. Unset:
+   * this server's own /media route, addressed by the host each request came to.
+   */
+  FLICK_MEDIA_BASE_URL: z.string().url().optional(),
   POSTGRES_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
   CASSANDRA_CONTACT_POINTS: z.string().optional(),
