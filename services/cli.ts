@@ -4,9 +4,11 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "@flick/server";
 import { startTelemetry } from "@flick/telemetry";
 import { featureNames } from "./catalog.js";
+import { projectionsCommand } from "./projections-cli.js";
 import { startFlick } from "./start.js";
 
 const USAGE = `usage: flick start [--services=name,…] [--profile=embedded|server|distributed|distributed-local] [--port=N]
+       flick projections list | rebuild <name> | rebuild --all
 
 Services: ${featureNames().join(", ")} (default: all)
 Configuration comes from environment variables; see README.md.`;
@@ -53,6 +55,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const [command, ...rest] = argv;
   if (command === "start") return start(rest);
+  if (command === "projections") return projectionsCommand(rest);
   console.log(USAGE);
   if (command && command !== "help" && command !== "--help") process.exitCode = 2;
 }
