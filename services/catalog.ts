@@ -6,20 +6,22 @@ import type { DescService } from "@bufbuild/protobuf";
 import { register } from "@flick/server";
 import { AnalyticsService } from "@flick/contracts/flick/analytics/v1/analytics_service_pb";
 import { ChallengeService } from "@flick/contracts/flick/challenge/v1/challenge_service_pb";
-import { HashtagService } from "@flick/contracts/flick/challenge/v1/hashtag_service_pb";
 import { DiagnosticsService } from "@flick/contracts/flick/diagnostics/v1/diagnostics_service_pb";
 import { CommentService } from "@flick/contracts/flick/engagement/v1/comment_service_pb";
 import { EngagementService } from "@flick/contracts/flick/engagement/v1/engagement_service_pb";
 import { FeedService } from "@flick/contracts/flick/feed/v1/feed_service_pb";
 import { NotificationService } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { SearchService } from "@flick/contracts/flick/search/v1/search_service_pb";
-import { SoundService } from "@flick/contracts/flick/sound/v1/sound_service_pb";
 import { TrendingService } from "@flick/contracts/flick/trending/v1/trending_service_pb";
-import { UploadService } from "@flick/contracts/flick/video/v1/upload_service_pb";
-import { VideoService } from "@flick/contracts/flick/video/v1/video_service_pb";
 import { diagnosticsService } from "./diagnostics/diagnostics.service.js";
+import { createHashtagModule } from "./hashtag/hashtag.module.js";
+import { createSoundModule } from "./sound/sound.module.js";
+import { createMediaModule } from "./video/media.module.js";
+import { createVideoModule } from "./video/video.module.js";
 import { createIdentityModule } from "./identity/identity.module.js";
 import { createSocialModule } from "./social/social.module.js";
+import { createEngagementModule } from "./engagement/engagement.module.js";
+import { createNotificationModule } from "./notification/notification.module.js";
 import type { FeatureFactory, FeatureModule } from "./platform/module.js";
 import type { Platform } from "./platform/platform.js";
 
@@ -31,14 +33,16 @@ const notYetBuilt =
 export const features: { name: string; create: FeatureFactory }[] = [
   { name: "identity", create: createIdentityModule },
   { name: "social", create: createSocialModule },
-  { name: "video", create: notYetBuilt("video", UploadService, VideoService) },
-  { name: "sound", create: notYetBuilt("sound", SoundService) },
-  { name: "challenge", create: notYetBuilt("challenge", HashtagService, ChallengeService) },
-  { name: "engagement", create: notYetBuilt("engagement", EngagementService, CommentService) },
+  { name: "video", create: createVideoModule },
+  { name: "media", create: createMediaModule },
+  { name: "sound", create: createSoundModule },
+  { name: "hashtag", create: createHashtagModule },
+  { name: "challenge", create: notYetBuilt("challenge", ChallengeService) },
+  { name: "engagement", create: createEngagementModule },
   { name: "feed", create: notYetBuilt("feed", FeedService) },
   { name: "search", create: notYetBuilt("search", SearchService) },
   { name: "trending", create: notYetBuilt("trending", TrendingService) },
-  { name: "notification", create: notYetBuilt("notification", NotificationService) },
+  { name: "notification", create: createNotificationModule },
   { name: "analytics", create: notYetBuilt("analytics", AnalyticsService) },
   { name: "diagnostics", create: () => ({ name: "diagnostics", services: [register(DiagnosticsService, diagnosticsService)] }) },
 ];

@@ -52,7 +52,7 @@ export interface MediaConfig {
   };
   /** Per-rung x264 preset overrides, e.g. FLICK_MEDIA_PRESETS="1080=superfast,360=fast". */
   presets: Partial<Record<number, string>>;
-  /** Threads given to each encoder; 0 lets x264 decide. */
+  /** Threads given to each x264 in the ladder; 0 means defaultEncoderThreads(). */
   x264Threads: number;
 }
 

@@ -29,13 +29,30 @@ export interface EffectGraph {
   fps: FrameRate;
 }
 
-export function buildEffectGraph(source: SourceRef, spec: EffectsSpec = {}, assets: EffectAssets = {}): EffectGraph {
+export interface GraphOptions {
+  /**
+   * Largest picture worth working at (default: the top rung's frame). A preview or a
+   * thumbnail passes its own small frame so nothing is processed at full size.
+   */
+  box?: { w: number; h: number };
+  /** Options before the upload's -i (a thumbnail seeks with -ss when there are no effects). */
+  sourceInputArgs?: string[];
+  /** swscale flags for the upload's first scaling (default bicubic). */
+  scaleFlags?: string;
+}
+
+export function buildEffectGraph(source: SourceRef, spec: EffectsSpec = {}, assets: EffectAssets = {}, opts: GraphOptions = {}): EffectGraph {
   validateEffects(spec, assets);
   const v = source.info.video!;
   const fps = targetFrameRate(v.fps);
-  const size = workingSize(v);
+  const size = workingSize(v, opts.box);
   const g = new GraphBuilder();
-  const input = addVideoInput(g, source.path, source.info, fps, { size, durationSec: source.durationSec });
+  const input = addVideoInput(g, source.path, source.info, fps, {
+    size,
+    durationSec: source.durationSec,
+    ...(opts.sourceInputArgs ? { before: opts.sourceInputArgs } : {}),
+    ...(opts.scaleFlags ? { scaleFlags: opts.scaleFlags } : {}),
+  });
   let s: StreamState = { ...input, width: size.w, height: size.h, durationSec: source.durationSec };
 
   if (spec.greenScreen) s = applyGreenScreen(g, s, spec.greenScreen, assets.background!, fps);

@@ -18,12 +18,14 @@ export interface InputOptions {
   padTo?: { w: number; h: number };
   /** Length of the part used, for the silent track of a file without audio. */
   durationSec: number;
+  /** swscale flags (default bicubic); a preview trades a little sharpness for speed. */
+  scaleFlags?: string;
 }
 
 export function addVideoInput(g: GraphBuilder, path: string, info: MediaInfo, fps: FrameRate, opts: InputOptions): NormalizedInput {
   const v = info.video!;
   const i = g.addInput([...(opts.before ?? []), "-i", path]);
-  const vf = normalizeVideoFilters(v, fps, opts.size);
+  const vf = normalizeVideoFilters(v, fps, opts.size, opts.scaleFlags);
   if (opts.padTo) vf.splice(2, 0, `pad=${opts.padTo.w}:${opts.padTo.h}:(ow-iw)/2:(oh-ih)/2:color=black`);
   const video = g.chain(`[${i}:v:0]`, vf, "vin");
   const audio = info.audio

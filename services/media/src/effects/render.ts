@@ -2,7 +2,8 @@
 // feeds the graph straight into the ladder instead; this is for previews, exports and
 // tests that look at an effect's output on its own.
 import { probeMedia } from "../probe/probe.js";
-import { runFfmpeg, type RunOptions } from "../ffmpeg/ffmpeg.js";
+import { MediaRejectedError } from "../probe/errors.js";
+import { FfmpegError, runFfmpeg, type RunOptions } from "../ffmpeg/ffmpeg.js";
 import { buildEffectGraph, type SourceRef } from "./graph.js";
 import type { EffectAssets, EffectsSpec } from "./spec.js";
 
@@ -36,11 +37,17 @@ export async function renderEffects(
 /** Probes the files an effect spec refers to (what buildEffectGraph needs to know). */
 export async function probeEffectAssets(spec: EffectsSpec, opts: RunOptions = {}): Promise<EffectAssets> {
   const assets: EffectAssets = {};
+  // A file an effect names that cannot be read is the request's fault, not a retry case.
+  const probe = (path: string, what: string) =>
+    probeMedia(path, opts).catch((e: unknown) => {
+      if (e instanceof FfmpegError) throw new MediaRejectedError("INVALID_EFFECT", `The ${what} cannot be read.`, e.stderrTail);
+      throw e;
+    });
   const [background, duetSource, stitchSource, sound] = await Promise.all([
-    spec.greenScreen ? probeMedia(spec.greenScreen.background, opts) : undefined,
-    spec.duet ? probeMedia(spec.duet.source, opts) : undefined,
-    spec.stitch ? probeMedia(spec.stitch.source, opts) : undefined,
-    spec.sound ? probeMedia(spec.sound.path, opts) : undefined,
+    spec.greenScreen ? probe(spec.greenScreen.background, "green screen background") : undefined,
+    spec.duet ? probe(spec.duet.source, "video to duet with") : undefined,
+    spec.stitch ? probe(spec.stitch.source, "video to stitch") : undefined,
+    spec.sound ? probe(spec.sound.path, "sound") : undefined,
   ]);
   if (background) assets.background = background;
   if (duetSource) assets.duetSource = duetSource;

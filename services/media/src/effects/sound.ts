@@ -16,5 +16,7 @@ export function applySound(g: GraphBuilder, s: StreamState, sound: { path: strin
     "asetpts=PTS-STARTPTS",
     `afade=t=out:st=${Math.max(0, d - FADE_SEC).toFixed(3)}:d=${FADE_SEC}`,
   ], "asnd");
+  // The replaced soundtrack must still end somewhere: ffmpeg refuses dangling outputs.
+  g.statements.push(`${s.audio}anullsink`);
   return { ...s, audio };
 }

@@ -162,8 +162,10 @@ function run(
         () => undefined,
       );
     };
+    // First look early (short runs), then every 100 ms.
     const rssTimer = process.platform === "linux" ? setInterval(sampleRss, 100) : undefined;
     rssTimer?.unref();
+    if (rssTimer) setTimeout(sampleRss, 15).unref();
 
     const kill = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

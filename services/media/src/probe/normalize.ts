@@ -42,9 +42,9 @@ export function fitInside(w: number, h: number, boxW: number, boxH: number, allo
   return { w: Math.min(even(w * s), boxW - (boxW % 2)), h: Math.min(even(h * s), boxH - (boxH % 2)) };
 }
 
-/** The working size of a source: display size fitted in FRAME_BOX, even. */
-export function workingSize(v: VideoStreamInfo): { w: number; h: number } {
-  return fitInside(v.displayWidth, v.displayHeight, FRAME_BOX.w, FRAME_BOX.h);
+/** The working size of a source: display size fitted in the box (default FRAME_BOX), even. */
+export function workingSize(v: VideoStreamInfo, box: { w: number; h: number } = FRAME_BOX): { w: number; h: number } {
+  return fitInside(v.displayWidth, v.displayHeight, box.w, box.h);
 }
 
 /**
@@ -52,11 +52,11 @@ export function workingSize(v: VideoStreamInfo): { w: number; h: number } {
  * -autorotate is on by default), so sizes here are display sizes. Scaling comes first so
  * that tone-mapping (costly, float RGB) runs on the fewest pixels.
  */
-export function normalizeVideoFilters(v: VideoStreamInfo, fps: FrameRate, size = workingSize(v)): string[] {
+export function normalizeVideoFilters(v: VideoStreamInfo, fps: FrameRate, size = workingSize(v), scaleFlags?: string): string[] {
   const f: string[] = [];
   // Explicit target size (computed from the display size) also squares non-square pixels
   // and makes odd sizes even, which yuv420p and x264 require.
-  f.push(`scale=${size.w}:${size.h}`);
+  f.push(`scale=${size.w}:${size.h}${scaleFlags ? `:flags=${scaleFlags}` : ""}`);
   f.push("setsar=1");
   if (v.hdr) f.push(...toneMapFilters(v));
   f.push(`fps=${fps.expr}`);

@@ -1,0 +1,170 @@
+// Likes, saves, shares and views: resolve the video and the caller's standing, decide on
+// the small stream, append through the one command handler. The count a like returns is
+// read from the count projection and includes the caller's own change even when the
+// projection has not processed it yet.
+import { ShareKind, SharePlatform, type ViewSource } from "@flick/contracts/flick/events/v1/engagement_pb";
+import { handleCommand, NotFoundError, PermissionDeniedError, ValidationError, type CommandResult } from "@flick/kernel";
+import type { CounterSpec } from "@flick/read-store";
+import type { EngagementContext } from "../engagement.context.js";
+import { derivedId, engagementStreams, likeCodec, saveCodec, shareCodec, viewCodec } from "../events.js";
+import { statKey, videoStats, type VideoStat } from "../projections/engagement-counts.projection.js";
+import { likeDecider } from "./like.decider.js";
+import { saveDecider } from "./save.decider.js";
+import { shareDecider } from "./share.decider.js";
+import { accessVideo } from "./video-access.js";
+import { viewDecider } from "./view.decider.js";
+
+export interface ToggleResult {
+  count: number;
+  on: boolean;
+  checkpoint: string | undefined;
+}
+
+/**
+ * The count after the caller's change: the projection's value, plus the change itself
+ * when the projection has not reached it. Checked before and after reading, so a batch
+ * committed in between is neither missed nor counted twice.
+ */
+export async function countIncluding(ctx: EngagementContext, stat: VideoStat, videoId: string, checkpoint: string | undefined, delta: number): Promise<number> {
+  return counterIncluding(ctx, videoStats, statKey(videoId, stat), checkpoint, delta);
+}
+
+export async function counterIncluding(ctx: EngagementContext, spec: CounterSpec, key: string, checkpoint: string | undefined, delta: number): Promise<number> {
+  const model = ctx.models.counts;
+  const counters = (await model.store()).counters(spec);
+  if (!checkpoint) return Math.max(0, await counters.get(key));
+  const before = await model.waitFor(checkpoint, 0);
+  let value = await counters.get(key);
+  if (!before) {
+    if (!(await model.waitFor(checkpoint, 0))) value += delta;
+    else value = await counters.get(key);
+  }
+  return Math.max(0, value);
+}
+
+/**
+ * The checkpoint of the event that put the stream in its current state: this command's,
+ * or — when it changed nothing (a like of a liked video) — the stream's last event, so
+ * the count includes that earlier change too even if it was made a moment ago.
+ */
+export async function stateCheckpoint(ctx: EngagementContext, stream: string, r: CommandResult<unknown, unknown>): Promise<string | undefined> {
+  if (r.events.length > 0) return r.checkpoint;
+  if (r.nextRevision === undefined) return undefined;
+  const [last] = await ctx.events.readStream(stream, { fromRevision: r.nextRevision, maxCount: 1 });
+  return last?.checkpoint;
+}
+
+export async function likeVideo(ctx: EngagementContext, userId: string, videoId: string, requestId: string, like: boolean): Promise<ToggleResult> {
+  const { video } = await accessVideo(ctx, userId, videoId, like ? "act" : "undo");
+  const stream = engagementStreams.like(videoId, userId);
+  const result = await handleCommand(ctx.events, {
+    stream,
+    decider: likeDecider,
+    command: { type: like ? "Like" : "Unlike", videoId, userId, videoCreatorId: video.creatorId, at: ctx.now() },
+    requestId,
+    metadata: { actor: userId },
+    codec: likeCodec,
+  });
+  ctx.ryw.note(userId, result.checkpoint);
+  const count = await countIncluding(ctx, "likes", videoId, await stateCheckpoint(ctx, stream, result), like ? 1 : -1);
+  return { count, on: like, checkpoint: result.checkpoint };
+}
+
+export async function saveVideo(ctx: EngagementContext, userId: string, videoId: string, requestId: string, save: boolean): Promise<ToggleResult> {
+  const { video } = await accessVideo(ctx, userId, videoId, save ? "act" : "undo");
+  const stream = engagementStreams.save(videoId, userId);
+  const result = await handleCommand(ctx.events, {
+    stream,
+    decider: saveDecider,
+    command: { type: save ? "Save" : "Unsave", videoId, userId, videoCreatorId: video.creatorId, at: ctx.now() },
+    requestId,
+    metadata: { actor: userId },
+    codec: saveCodec,
+  });
+  ctx.ryw.note(userId, result.checkpoint);
+  const count = await countIncluding(ctx, "saves", videoId, await stateCheckpoint(ctx, stream, result), save ? 1 : -1);
+  return { count, on: save, checkpoint: result.checkpoint };
+}
+
+export interface ShareInput {
+  videoId: string;
+  kind: ShareKind;
+  recipientUserId: string;
+  platform: SharePlatform;
+  platformName: string;
+}
+
+export async function shareVideo(ctx: EngagementContext, userId: string, requestId: string, input: ShareInput) {
+  const { video } = await accessVideo(ctx, userId, input.videoId, "act");
+  if (input.kind === ShareKind.INTERNAL && input.recipientUserId !== userId) {
+    const recipient = (await ctx.people.profiles([input.recipientUserId])).get(input.recipientUserId);
+    if (!recipient) throw new NotFoundError("user", input.recipientUserId);
+    const b = await ctx.audience.blocks(userId, input.recipientUserId);
+    if (b.targetBlocksActor) throw new PermissionDeniedError("the recipient has blocked you");
+    if (b.actorBlocksTarget) throw new PermissionDeniedError("you have blocked the recipient: unblock first");
+  }
+  const shareId = derivedId("shr", userId, requestId);
+  const result = await handleCommand(ctx.events, {
+    stream: engagementStreams.share(shareId),
+    decider: shareDecider,
+    command: {
+      type: "Share",
+      shareId,
+      videoId: input.videoId,
+      userId,
+      videoCreatorId: video.creatorId,
+      videoPrivate: video.privacy === "private",
+      kind: input.kind,
+      recipientUserId: input.recipientUserId,
+      platform: input.platform,
+      platformName: input.platformName,
+      at: ctx.now(),
+    },
+    requestId,
+    metadata: { actor: userId },
+    codec: shareCodec,
+  });
+  ctx.ryw.note(userId, result.checkpoint);
+  const count = await countIncluding(ctx, "shares", input.videoId, result.checkpoint, 1);
+  const shareUrl = `${ctx.publicUrl}/v/${encodeURIComponent(input.videoId)}?share=${shareId}`;
+  return { count, shareUrl, checkpoint: result.checkpoint };
+}
+
+export interface ViewInput {
+  videoId: string;
+  watchTimeMs: number;
+  completionRatio: number;
+  source: ViewSource;
+  impressionId: string;
+  anonymousSessionId: string;
+}
+
+export async function recordView(ctx: EngagementContext, userId: string | undefined, requestId: string, input: ViewInput) {
+  const viewer = userId ? `u:${userId}` : `a:${input.anonymousSessionId}`;
+  // Checked before anything is read (the decider refuses it too).
+  if (!userId && !input.anonymousSessionId) throw ValidationError.field("anonymous_session_id", "required without a signed-in user");
+  const { video } = await accessVideo(ctx, userId, input.videoId, "view");
+  const viewId = derivedId("view", viewer, requestId);
+  const result = await handleCommand(ctx.events, {
+    stream: engagementStreams.view(viewId),
+    decider: viewDecider,
+    command: {
+      type: "RecordView",
+      videoId: input.videoId,
+      userId: userId ?? "",
+      anonymousSessionId: userId ? "" : input.anonymousSessionId,
+      videoCreatorId: video.creatorId,
+      videoDurationMs: video.durationMs,
+      watchTimeMs: input.watchTimeMs,
+      completionRatio: input.completionRatio,
+      source: input.source,
+      impressionId: input.impressionId,
+      at: ctx.now(),
+    },
+    requestId,
+    metadata: { actor: userId ?? viewer },
+    codec: viewCodec,
+  });
+  return { checkpoint: result.checkpoint };
+}
+

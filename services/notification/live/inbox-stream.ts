@@ -1,0 +1,117 @@
+// StreamNotifications: replay every change after after_id from the read model, then go
+// live. The stream subscribes to the user's channel before it reads, and treats a message
+// only as "read again": the read model is the truth, so a lost or early message (published
+// before the batch committed) costs a little latency, never a change. Idle streams get a
+// heartbeat; the stream ends when the client goes or the server drains.
+import { create } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { HeartbeatSchema, NotificationsMarkedReadSchema } from "@flick/contracts/flick/notification/v1/notification_pb";
+import { StreamNotificationsResponseSchema, type StreamNotificationsResponse } from "@flick/contracts/flick/notification/v1/notification_service_pb";
+import { FailedPreconditionError } from "@flick/kernel";
+import { loadViewerContext } from "../../social/visibility.js";
+import { inboxChannel, type NotificationContext } from "../notification.context.js";
+import { changesTable, entriesTable } from "../projections/inbox.tables.js";
+import { inboxState, renderEntries, unreadCount } from "../queries/inbox.query.js";
+import { checkUpdateId } from "../update-ids.js";
+
+/** How often a stream re-reads without a message, in case one was lost. */
+export const POLL_MS = 2_000;
+/** After a message names an update not yet visible, how long to keep re-reading. */
+const SETTLE_MS = 2_000;
+
+export async function* streamInbox(ctx: NotificationContext, userId: string, afterId: string, signal: AbortSignal): AsyncGenerator<StreamNotificationsResponse> {
+  if (afterId) checkUpdateId(afterId, "after_id");
+  const subscription = await ctx.pubsub.subscribe(inboxChannel(userId), { signal, bufferSize: 64 });
+  const store = await ctx.inbox.store();
+  const changes = store.table(changesTable);
+  const entries = store.table(entriesTable);
+  let state = await inboxState(store, userId);
+  let last = afterId || state.latestUpdateId;
+  if (afterId && afterId !== state.latestUpdateId) {
+    const known = await changes.get({ recipient_id: userId, update_id: afterId });
+    if (!known) throw new FailedPreconditionError("after_id is older than the retained history: reload the list and reconnect", "HISTORY_EXPIRED");
+  }
+
+  // Messages wake the loop; `target` is the newest update a message announced.
+  let target = "";
+  let wake: (() => void) | undefined;
+  void (async () => {
+    try {
+      for await (const message of subscription) {
+        if (message > target) target = message;
+        wake?.();
+      }
+    } catch {
+      // the subscription ended; the poll keeps the stream correct
+    }
+  })();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+      wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+
+  try {
+    let idleSince = Date.now();
+    let settleUntil = 0;
+    while (!signal.aborted) {
+      const page = await changes.scan({ recipient_id: userId }, { limit: 100, range: last ? { gt: last } : undefined });
+      if (page.rows.length > 0) {
+        state = await inboxState(store, userId);
+        const viewer = await loadViewerContext(ctx.platform, userId);
+        for (const row of page.rows) {
+          const out = create(StreamNotificationsResponseSchema, { updateId: row.update_id });
+          if (row.change === "notification") {
+            const entry = await entries.get({ recipient_id: userId, notification_id: row.notification_id ?? "" });
+            const [notification] = entry ? await renderEntries(ctx, viewer, state, [entry]) : [];
+            // Superseded by a later change of the same entry (sent then), or not to show.
+            if (!notification || entry!.update_id !== row.update_id) {
+              last = row.update_id;
+              continue;
+            }
+            out.change = { case: "notification", value: notification };
+          } else if (row.change === "read") {
+            const ids = Array.isArray(row.ids) ? (row.ids as string[]) : [];
+            out.change = { case: "read", value: create(NotificationsMarkedReadSchema, { upToUpdateId: row.up_to ?? "", notificationIds: ids }) };
+          } else {
+            out.change = { case: "removedNotificationId", value: row.notification_id ?? "" };
+          }
+          out.unreadCount = BigInt(await unreadCount(store, userId, state));
+          last = row.update_id;
+          yield out;
+        }
+        idleSince = Date.now();
+        if (page.rows.length === 100) continue;
+      }
+      if (target > last) {
+        // Announced but not visible yet (published before its batch committed): re-read soon.
+        settleUntil ||= Date.now() + SETTLE_MS;
+        if (Date.now() < settleUntil) {
+          await sleep(20);
+          continue;
+        }
+      }
+      settleUntil = 0;
+      const untilHeartbeat = ctx.heartbeatMs - (Date.now() - idleSince);
+      if (untilHeartbeat <= 0) {
+        yield create(StreamNotificationsResponseSchema, {
+          updateId: last,
+          change: { case: "heartbeat", value: create(HeartbeatSchema, { serverTime: timestampNow() }) },
+          unreadCount: BigInt(await unreadCount(store, userId, await inboxState(store, userId))),
+        });
+        idleSince = Date.now();
+        continue;
+      }
+      await sleep(Math.min(untilHeartbeat, POLL_MS));
+    }
+  } finally {
+    await subscription.close();
+  }
+}

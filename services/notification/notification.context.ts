@@ -1,0 +1,52 @@
+// What the notification context uses, built once per process: the inbox read model, the
+// fast role's pub/sub (Redis on the server profiles, in-process on PGlite) that wakes the
+// streams of whichever process holds a user's connection, and people for actor names.
+import type { EventStore } from "@flick/event-store";
+import type { PubSub } from "@flick/read-store";
+import type { Platform, ReadModel } from "../platform/platform.js";
+import { peopleFromIdentity, type People } from "../engagement/upstream/people.js";
+import { inboxProjection } from "./projections/inbox.projection.js";
+
+export const inboxChannel = (userId: string) => `inbox.${userId}`;
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+
+export interface NotificationContext {
+  platform: Platform;
+  events: EventStore;
+  inbox: ReadModel;
+  pubsub: PubSub;
+  people: People;
+  heartbeatMs: number;
+  now(): Date;
+}
+
+const perPlatform = new WeakMap<Platform, NotificationContext>();
+
+export function notificationContext(platform: Platform, options: { heartbeatMs?: number } = {}): NotificationContext {
+  let ctx = perPlatform.get(platform);
+  if (ctx) return ctx;
+  const pubsub = platform.engines.stores.fast.store.pubsub;
+  const inbox = platform.project(
+    "tables",
+    inboxProjection({
+      // A nudge per changed inbox; the stream re-reads the read model, so a lost nudge
+      // costs latency (the stream's poll), never a change. Not awaited: on PGlite the
+      // batch's transaction holds the one connection, so the publish runs once it
+      // commits (awaiting it inside the batch would wait for ourselves).
+      onChanged: (changed) => {
+        for (const [user, updateId] of changed) void pubsub.publish(inboxChannel(user), updateId).catch(() => undefined);
+      },
+    }),
+  );
+  ctx = {
+    platform,
+    events: platform.events,
+    inbox,
+    pubsub,
+    people: peopleFromIdentity(platform),
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    now: platform.clock,
+  };
+  perPlatform.set(platform, ctx);
+  return ctx;
+}
