@@ -9,7 +9,6 @@ import { ChallengeService } from "@flick/contracts/flick/challenge/v1/challenge_
 import { DiagnosticsService } from "@flick/contracts/flick/diagnostics/v1/diagnostics_service_pb";
 import { CommentService } from "@flick/contracts/flick/engagement/v1/comment_service_pb";
 import { EngagementService } from "@flick/contracts/flick/engagement/v1/engagement_service_pb";
-import { FeedService } from "@flick/contracts/flick/feed/v1/feed_service_pb";
 import { NotificationService } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { SearchService } from "@flick/contracts/flick/search/v1/search_service_pb";
 import { TrendingService } from "@flick/contracts/flick/trending/v1/trending_service_pb";
@@ -22,6 +21,7 @@ import { createIdentityModule } from "./identity/identity.module.js";
 import { createSocialModule } from "./social/social.module.js";
 import { createEngagementModule } from "./engagement/engagement.module.js";
 import { createNotificationModule } from "./notification/notification.module.js";
+import { createFeedModule } from "./feed/feed.module.js";
 import type { FeatureFactory, FeatureModule } from "./platform/module.js";
 import type { Platform } from "./platform/platform.js";
 
@@ -39,7 +39,7 @@ export const features: { name: string; create: FeatureFactory }[] = [
   { name: "hashtag", create: createHashtagModule },
   { name: "challenge", create: notYetBuilt("challenge", ChallengeService) },
   { name: "engagement", create: createEngagementModule },
-  { name: "feed", create: notYetBuilt("feed", FeedService) },
+  { name: "feed", create: createFeedModule },
   { name: "search", create: notYetBuilt("search", SearchService) },
   { name: "trending", create: notYetBuilt("trending", TrendingService) },
   { name: "notification", create: createNotificationModule },
