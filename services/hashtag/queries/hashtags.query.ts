@@ -15,10 +15,19 @@ import { hashtagVideoCounts, hashtagVideosTable } from "../projections/hashtags.
  */
 export async function getHashtag(ctx: VideoContext, name: string): Promise<Hashtag> {
   const tag = normaliseHashtag(name);
+  const [hashtag] = await hashtagsByName(ctx, [tag]);
+  if (!hashtag) throw new NotFoundError("hashtag", tag);
+  return hashtag;
+}
+
+/** Normalised names → hashtags, in order; undefined where no listed video carries it (trending renders its lists with this). */
+export async function hashtagsByName(ctx: VideoContext, tags: readonly string[]): Promise<(Hashtag | undefined)[]> {
   const store = await ctx.models.hashtags.store();
-  const count = await store.counters(hashtagVideoCounts).get(tag);
-  if (count <= 0) throw new NotFoundError("hashtag", tag);
-  return create(HashtagSchema, { name: tag, videoCount: BigInt(count), viewCount: 0n, challengeId: "" });
+  const counts = await store.counters(hashtagVideoCounts).getMany(tags);
+  return tags.map((name, i) => {
+    const count = counts[i] ?? 0;
+    return count > 0 ? create(HashtagSchema, { name, videoCount: BigInt(count), viewCount: 0n, challengeId: "" }) : undefined;
+  });
 }
 
 /** Newest first. POPULAR (most viewed) lists newest first too until view counts exist. */
