@@ -11,7 +11,6 @@ import { CommentService } from "@flick/contracts/flick/engagement/v1/comment_ser
 import { EngagementService } from "@flick/contracts/flick/engagement/v1/engagement_service_pb";
 import { NotificationService } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { SearchService } from "@flick/contracts/flick/search/v1/search_service_pb";
-import { TrendingService } from "@flick/contracts/flick/trending/v1/trending_service_pb";
 import { diagnosticsService } from "./diagnostics/diagnostics.service.js";
 import { createHashtagModule } from "./hashtag/hashtag.module.js";
 import { createSoundModule } from "./sound/sound.module.js";
@@ -22,6 +21,7 @@ import { createSocialModule } from "./social/social.module.js";
 import { createEngagementModule } from "./engagement/engagement.module.js";
 import { createNotificationModule } from "./notification/notification.module.js";
 import { createFeedModule } from "./feed/feed.module.js";
+import { createTrendingModule } from "./trending/trending.module.js";
 import type { FeatureFactory, FeatureModule } from "./platform/module.js";
 import type { Platform } from "./platform/platform.js";
 
@@ -41,7 +41,7 @@ export const features: { name: string; create: FeatureFactory }[] = [
   { name: "engagement", create: createEngagementModule },
   { name: "feed", create: createFeedModule },
   { name: "search", create: notYetBuilt("search", SearchService) },
-  { name: "trending", create: notYetBuilt("trending", TrendingService) },
+  { name: "trending", create: createTrendingModule },
   { name: "notification", create: createNotificationModule },
   { name: "analytics", create: notYetBuilt("analytics", AnalyticsService) },
   { name: "diagnostics", create: () => ({ name: "diagnostics", services: [register(DiagnosticsService, diagnosticsService)] }) },

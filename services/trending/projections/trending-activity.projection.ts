@@ -1,0 +1,101 @@
+// Trending activity (fast role: Redis, or PGlite embedded): per time bucket, what each
+// video collected — one sorted set per bucket (see ../windows.ts), members
+//   v:<video>  views                     c:<video>  completion (thousandths, capped at 1 per view)
+//   l:<video>  likes minus unlikes       s:<video>  shares
+//   p:<video>  published in this bucket (by its created_at; score 1)
+// and an index of the buckets written, so the scorer finds them and can sweep old ones.
+//
+// Only activity is recorded here, never whether a video may be listed: the scorer reads
+// the catalogue's current row (deleted, made private, re-tagged), so an edit or a
+// deletion takes effect at the next refresh without rewriting history.
+//
+// Exact under redelivery: every increment carries its event's id (applied once per
+// bucket and member), and the publish marks and the index are absolute writes.
+import type { RecordedEvent } from "@flick/event-store";
+import type { Projection } from "@flick/projection-runner";
+import { defineSortedSet, type ReadStore, type ScoredMember, type ScoreIncrement } from "@flick/read-store";
+import { engagementCodec, toDate } from "../../engagement/events.js";
+import { mediaCodec } from "../../video/events.js";
+import { bucketKey, bucketStart, GRANULARITIES } from "../windows.js";
+
+/**
+ * Redeliveries come right after a failed batch, so an hour of remembered event ids is
+ * plenty, and it bounds the markers Redis keeps (four per view: two buckets, two members).
+ */
+export const activityBuckets = defineSortedSet("trending_activity", { dedupeWindowSeconds: 3_600 });
+/** Per granularity ("m5", "h1"): member the bucket's start in ms, scored by it. */
+export const activityIndex = defineSortedSet("trending_bucket_index");
+
+export type Metric = "v" | "c" | "l" | "s" | "p";
+export const member = (metric: Metric, videoId: string) => `${metric}:${videoId}`;
+
+const PUBLISHED = "flick.events.v1.VideoPublished";
+
+export function trendingActivityProjection(): Projection<ReadStore> {
+  return {
+    name: "trending_activity",
+    version: 1,
+    filter: {
+      categories: ["view", "like", "share", "video"],
+      eventTypes: ["flick.events.v1.VideoViewed", "flick.events.v1.VideoLiked", "flick.events.v1.VideoUnliked", "flick.events.v1.VideoShared", PUBLISHED],
+    },
+    setup: (store) => store.ensure(activityBuckets, activityIndex),
+    async handle(events, store) {
+      const increments: ScoreIncrement[] = [];
+      const published = new Map<string, ScoredMember[]>();
+      const touched = new Map<string, Map<string, ScoredMember>>();
+
+      const at = (atMs: number, write: (key: string) => void) => {
+        for (const g of GRANULARITIES) {
+          const start = bucketStart(g, atMs);
+          const key = bucketKey(g, start);
+          let index = touched.get(g.name);
+          if (!index) touched.set(g.name, (index = new Map()));
+          index.set(key, { member: String(start), score: start });
+          write(key);
+        }
+      };
+      const add = (r: RecordedEvent, metric: Metric, videoId: string, by: number) => (key: string) => {
+        increments.push({ key, member: member(metric, videoId), by, eventId: r.id });
+      };
+
+      for (const r of events) {
+        if (r.type === PUBLISHED) {
+          const e = mediaCodec.decode(r);
+          if (e?.$typeName !== PUBLISHED) continue;
+          const mark = { member: member("p", e.videoId), score: 1 };
+          at(toDate(e.createdAt ?? e.occurredAt).getTime(), (key) => (published.get(key) ?? published.set(key, []).get(key)!).push(mark));
+          continue;
+        }
+        const e = engagementCodec.decode(r);
+        if (!e) continue;
+        const when = toDate(e.occurredAt).getTime();
+        switch (e.$typeName) {
+          case "flick.events.v1.VideoViewed": {
+            const completion = Math.round(Math.min(1, Math.max(0, e.completionRatio || 0)) * 1000);
+            at(when, (key) => {
+              add(r, "v", e.videoId, 1)(key);
+              if (completion > 0) add(r, "c", e.videoId, completion)(key);
+            });
+            break;
+          }
+          case "flick.events.v1.VideoLiked":
+            at(when, add(r, "l", e.videoId, 1));
+            break;
+          case "flick.events.v1.VideoUnliked":
+            at(when, add(r, "l", e.videoId, -1));
+            break;
+          case "flick.events.v1.VideoShared":
+            at(when, add(r, "s", e.videoId, 1));
+            break;
+        }
+      }
+      const sets = store.sortedSets(activityBuckets);
+      const index = store.sortedSets(activityIndex);
+      await sets.incrementMany(increments);
+      for (const [key, marks] of published) await sets.add(key, marks);
+      // The index last: a bucket it names has been written (the sweeper relies on it).
+      for (const [granularity, buckets] of touched) await index.add(granularity, [...buckets.values()]);
+    },
+  };
+}
