@@ -11,6 +11,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { HeartbeatSchema } from "@flick/contracts/flick/feed/v1/feed_pb";
 import { WatchFollowingFeedResponseSchema, type WatchFollowingFeedResponse } from "@flick/contracts/flick/feed/v1/feed_service_pb";
 import { randomBytes } from "node:crypto";
+import { checkpointOf } from "../../../notification/update-ids.js";
 import type { ViewerContext } from "../../../social/visibility.js";
 import { loadViewer, privacyName, toVisibleVideos, videoRows, type UrlOf, type Viewer } from "../../../video/queries/video-view.js";
 import type { FollowingContext } from "../following.context.js";
@@ -20,6 +21,8 @@ import { bucketOf } from "../projections/following-activity.projection.js";
 import { readActivity, type LogPosition } from "./activity-tail.js";
 import { decodeResumeToken, encodeResumeToken } from "./resume-token.js";
 
+/** How long a published row waits for the catalogue to have its video. */
+const CATALOG_WAIT_MS = 10_000;
 /** The viewer's follows and blocks are re-read at most this often while rows arrive. */
 const CONTEXT_TTL_MS = 1_000;
 
@@ -58,7 +61,10 @@ export async function* watchFollowingFeed(ctx: FollowingContext, userId: string,
     const resume = encodeResumeToken({ updateId: row.update_id, bucket: row.bucket });
     if (verdict === "removed") return create(WatchFollowingFeedResponseSchema, { event: { case: "removedVideoId", value: row.video_id ?? "" }, resumeToken: resume });
     if (verdict !== "published") return undefined;
-    // Rendered as it is now: a video deleted since is not sent (its removal row follows).
+    // The catalogue is another projection and may trail the log: wait (bounded) until it
+    // has the video. Rendered as it is now: a video deleted since is not sent (its removal
+    // row follows).
+    await ctx.video.models.catalog.waitFor(checkpointOf(row.update_id), CATALOG_WAIT_MS);
     const [video] = await toVisibleVideos(ctx.video, viewer, await videoRows(ctx.video, [row.video_id ?? ""]), urlOf);
     if (!video) return undefined;
     return create(WatchFollowingFeedResponseSchema, { event: { case: "published", value: feedItem(video, "live", impressionId("live", "w", nonce, served++)) }, resumeToken: resume });

@@ -35,7 +35,7 @@ function watch(user: FeedUser, resumeToken = "") {
     published,
     removed,
     /** Resolves once `check` holds (the deadline only turns a hang into a failure). */
-    async until(what: string, check: () => boolean, deadlineMs = 30_000) {
+    async until(what: string, check: () => boolean, deadlineMs = 15_000) {
       const end = Date.now() + deadlineMs;
       while (!check()) {
         if (failure) throw failure;

@@ -53,6 +53,7 @@ export async function feedWorld(c: ProfileCase) {
 
   const w = {
     server,
+    feedClient,
     anonymousFeed: feedClient(),
     async user(options: { private?: boolean } = {}): Promise<FeedUser> {
       const u = await newCreator(server, options);
