@@ -1,11 +1,11 @@
 // The periodic scorer: reads the activity buckets every window needs (one read per
-// bucket), sums them per video with each bucket's decay weight, keeps the videos the
-// catalogue lists now (READY, public, not deleted), scores them (./score.ts), sums their
-// scores into hashtags and sounds, and stores nine rankings (three kinds × three
-// windows). Then it sweeps buckets no window reads any more.
+// bucket), sums them per video with each bucket's decay weight, keeps the videos listed
+// now (READY, public, not deleted: the projection's facts, else the catalogue row),
+// scores them (./score.ts), sums their scores into hashtags and sounds, and stores nine
+// rankings (three kinds × three windows). Then it sweeps buckets no window reads any more.
 //
-// Cost grows with the videos active in the last week (one catalogue row each) and the
-// buckets read (13 of 5 minutes, 169 of an hour): measured in README.md.
+// Cost grows with the buckets read (13 of 5 minutes, 169 of an hour), their members, and
+// the videos active in the last week (one multi-key read per 1000): see README.md.
 import { randomBytes } from "node:crypto";
 import { Privacy } from "@flick/contracts/flick/video/v1/video_pb";
 import type { ReadStore, ScoredMember } from "@flick/read-store";
@@ -13,7 +13,7 @@ import type { ReadModel } from "../platform/platform.js";
 import type { VideoRow } from "../video/projections/video-catalog.projection.js";
 import { videoRows } from "../video/queries/video-view.js";
 import type { VideoContext } from "../video/video.context.js";
-import { activityBuckets, activityIndex } from "./projections/trending-activity.projection.js";
+import { activityBuckets, activityIndex, parseFacts, videoFacts } from "./projections/trending-activity.projection.js";
 import type { Ranking, RankingKind, Rankings } from "./rankings.js";
 import { emptyActivity, rank, rankGroups, videoScore, type Activity } from "./score.js";
 import { bucketKey, bucketWeight, GRANULARITIES, inWindow, WINDOWS, type Granularity, type WindowSpec } from "./windows.js";
@@ -32,15 +32,17 @@ export interface RefreshReport {
   membersRead: number;
   /** Videos with activity (or published) in the week. */
   activeVideos: number;
-  /** Of those, the ones the catalogue lists. */
+  /** Of those, the ones listed (READY, public, not deleted). */
   listedVideos: number;
+  /** Videos whose facts had expired, read from the catalogue instead. */
+  catalogueReads: number;
   /** Buckets removed because no window reads them any more. */
   swept: number;
 }
 
 const PAGE = 10_000;
 const CONCURRENCY = 8;
-const ROW_CHUNK = 500;
+const CHUNK = 1000;
 const HOUR_MS = 3_600_000;
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -116,6 +118,37 @@ function activityIn(window: WindowSpec, buckets: Map<string, ScoredMember[]>, st
 /** Listed in trending: READY and public (a deleted video has no row). */
 export const isListed = (row: VideoRow | undefined): row is VideoRow => row !== undefined && row.status === "ready" && row.privacy === Privacy.PUBLIC;
 
+interface Listing {
+  createdAt: number;
+  hashtags: string[];
+  soundId: string;
+}
+
+/**
+ * The listed videos among `ids`, with what grouping needs: from the projection's facts
+ * (one multi-key read per chunk), else (facts expired) from the catalogue row.
+ */
+async function listingsOf(deps: ScorerDeps, store: ReadStore, ids: string[]): Promise<Map<string, Listing> & { catalogueReads: number }> {
+  const out = Object.assign(new Map<string, Listing>(), { catalogueReads: 0 });
+  const cache = store.cache(videoFacts);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const facts = (await cache.getMany(chunk)).map(parseFacts);
+    const unknown: string[] = [];
+    facts.forEach((f, k) => {
+      if (!f) unknown.push(chunk[k]!);
+      else if (f.listed) out.set(chunk[k]!, { createdAt: f.createdAt, hashtags: f.hashtags, soundId: f.soundId });
+    });
+    if (unknown.length === 0) continue;
+    out.catalogueReads += unknown.length;
+    const rows = await videoRows(deps.video, unknown);
+    rows.forEach((row, k) => {
+      if (isListed(row)) out.set(unknown[k]!, { createdAt: row.created_at?.getTime() ?? 0, hashtags: (row.hashtags as string[] | null) ?? [], soundId: row.sound_id ?? "" });
+    });
+  }
+  return out;
+}
+
 /** Computes the nine rankings at `now` (reads only). */
 export async function computeTrending(deps: ScorerDeps, now: Date): Promise<{ rankings: Ranking[]; report: Omit<RefreshReport, "swept" | "durationMs"> }> {
   const nowMs = now.getTime();
@@ -131,24 +164,17 @@ export async function computeTrending(deps: ScorerDeps, now: Date): Promise<{ ra
 
   const perWindow = WINDOWS.map((w) => ({ window: w, videos: activityIn(w, buckets, starts.get(w.granularity.name)!, nowMs) }));
   const ids = [...new Set(perWindow.flatMap((p) => [...p.videos.keys()]))];
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += ROW_CHUNK) chunks.push(ids.slice(i, i + ROW_CHUNK));
-  const rows = new Map<string, VideoRow>();
-  for (const chunk of chunks) {
-    const got = await videoRows(deps.video, chunk);
-    got.forEach((row, i) => isListed(row) && rows.set(chunk[i]!, row));
-  }
-
+  const listings = await listingsOf(deps, store, ids);
   const id = `${nowMs.toString(36)}${randomBytes(3).toString("hex")}`;
   const rankings: Ranking[] = [];
   const make = (kind: RankingKind, w: WindowSpec, entries: Ranking["entries"]) => rankings.push({ id, kind, window: w.name, computedAt: now, entries });
   for (const { window, videos } of perWindow) {
-    const scored: { id: string; score: number; views: number; published: boolean; row: VideoRow }[] = [];
+    const scored: { id: string; score: number; views: number; published: boolean; listing: Listing }[] = [];
     for (const [videoId, a] of videos) {
-      const row = rows.get(videoId);
-      if (!row) continue;
-      const ageHours = row.created_at ? (nowMs - row.created_at.getTime()) / HOUR_MS : Infinity;
-      scored.push({ id: videoId, score: videoScore(a, window, ageHours), views: a.views, published: a.published, row });
+      const listing = listings.get(videoId);
+      if (!listing) continue;
+      const ageHours = (nowMs - listing.createdAt) / HOUR_MS;
+      scored.push({ id: videoId, score: videoScore(a, window, ageHours), views: a.views, published: a.published, listing });
     }
     make(
       "videos",
@@ -158,8 +184,8 @@ export async function computeTrending(deps: ScorerDeps, now: Date): Promise<{ ra
         deps.maxRanked,
       ),
     );
-    make("hashtags", window, rankGroups(scored.map((v) => ({ ...v, groups: (v.row.hashtags as string[] | null) ?? [] })), deps.maxRanked));
-    make("sounds", window, rankGroups(scored.map((v) => ({ ...v, groups: v.row.sound_id ? [v.row.sound_id] : [] })), deps.maxRanked));
+    make("hashtags", window, rankGroups(scored.map((v) => ({ ...v, groups: v.listing.hashtags })), deps.maxRanked));
+    make("sounds", window, rankGroups(scored.map((v) => ({ ...v, groups: v.listing.soundId ? [v.listing.soundId] : [] })), deps.maxRanked));
   }
   return {
     rankings,
@@ -168,7 +194,8 @@ export async function computeTrending(deps: ScorerDeps, now: Date): Promise<{ ra
       bucketsRead: keys.length,
       membersRead: read.reduce((n, b) => n + b.length, 0),
       activeVideos: ids.length,
-      listedVideos: rows.size,
+      listedVideos: listings.size,
+      catalogueReads: listings.catalogueReads,
     },
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { encodeListCursor } from "../../social/paging.js";
 import { startIsolatedServer, type IsolatedServer } from "../../test/isolated.js";
 import { describeEachProfile } from "../../test/profiles.js";
+import { videoFacts } from "../projections/trending-activity.projection.js";
 import { computeTrending } from "../trending.scorer.js";
 import { trendingVideoIds } from "../trending.query.js";
 import { HOUR, MINUTE, world, type Person } from "./world.js";
@@ -29,10 +30,11 @@ describeEachProfile("trending", (c) => {
   const v: Record<"old" | "fresh" | "plain" | "done" | "liked" | "shared", string> = { old: "", fresh: "", plain: "", done: "", liked: "", shared: "" };
   let songA: string;
   let songB: string;
-  const T = Date.now();
+  let T = 0;
   const ago = (ms: number) => new Date(T - ms);
 
   beforeAll(async () => {
+    T = Date.now();
     server = await startIsolatedServer(c, {}, SERVICES);
     w = world(server);
     creator = await w.user();
@@ -135,6 +137,16 @@ describeEachProfile("trending", (c) => {
     await ctx.activity.rebuild();
     expect(strip(await computeTrending(ctx, at))).toEqual(live);
   }, 120_000);
+
+  it("lists a video whose facts expired from its catalogue row", async () => {
+    const ctx = w.trending();
+    const at = new Date();
+    const before = await computeTrending(ctx, at);
+    await (await ctx.activity.store()).cache(videoFacts).delete(v.liked);
+    const after = await computeTrending(ctx, at);
+    expect(after.report.catalogueReads).toBe(1);
+    expect(after.rankings).toEqual(before.rankings.map((r) => ({ ...r, id: after.rankings[0]!.id })));
+  });
 
   it("leaves out deleted and private videos, private accounts' videos and blocked creators", async () => {
     const [hidden, blocked, closed, viewer] = [await w.user(), await w.user(), await w.user({ private: true }), await w.user()];
