@@ -46,6 +46,16 @@ export class ViewerContext {
     return this.following.has(userId);
   }
 
+  /** Everyone the viewer follows (the feeds' candidate sources). */
+  followedIds(): string[] {
+    return [...this.following];
+  }
+
+  /** The viewer's friends (mutual follows). */
+  friendIds(): ReadonlySet<string> {
+    return this.friends;
+  }
+
   /** The viewer and this user follow each other. */
   isFriend(userId: string): boolean {
     return this.friends.has(userId);

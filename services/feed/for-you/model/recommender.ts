@@ -1,0 +1,541 @@
+// The For You recommender: an in-memory model fed by events (videos published, updated,
+// deleted; views, likes, shares) and asked for pages. Pure: no I/O, no clock of its own,
+// so the server, its tests and the simulator's tuning runs drive the same code.
+//
+//   candidates (~1000): nearest neighbours of the viewer's taste, videos similar to and
+//     co-watched with what they just finished, followed creators, popular, fresh, random
+//   → filters: seen, this session's pages, own, whatever `visible` refuses
+//   → ranking: predicted watch-through (ranker.ts) + an uncertainty bonus (viewer-model.ts)
+//   → re-ranking, slot by slot: the diversity rules (diversity.ts) and topic repetition
+//     (the ranker's learnt penalty for similarity to the videos just before)
+import { ContentEmbedding } from "./content-embedding.js";
+import { allowsNext, type Served } from "./diversity.js";
+import { features, Ranker, type FeatureVector } from "./ranker.js";
+import { videoTokens, type Token } from "./tokens.js";
+import { addScaled, dot, normalize, zeros } from "./vectors.js";
+import { defaultViewerParams, ViewerModel, type ViewerModelParams } from "./viewer-model.js";
+
+export type Visibility = "public" | "friends" | "private";
+
+export interface VideoFacts {
+  videoId: string;
+  creatorId: string;
+  soundId: string;
+  hashtags: readonly string[];
+  caption: string;
+  durationMs: number;
+  /** Epoch ms. */
+  createdAt: number;
+  visibility: Visibility;
+}
+
+export interface VideoEntry extends VideoFacts {
+  tokens: Token[];
+  vector: Float32Array;
+  views: number;
+  completions: number;
+  /** Sum of the (unit) tastes of viewers who watched it through: its behavioural side. */
+  audience: Float32Array | undefined;
+  audienceSize: number;
+}
+
+interface CreatorStats {
+  views: number;
+  completions: number;
+  /** Newest last. */
+  videos: string[];
+}
+
+interface ViewerEntry {
+  model: ViewerModel;
+  /** The last videos viewed, oldest first (for repetition). */
+  recent: string[];
+  /** The last videos watched through, oldest first. */
+  finished: string[];
+  seen: Set<string>;
+  /** Videos watched through per creator. */
+  creators: Map<string, number>;
+}
+
+export type Reason = "similar" | "similar_viewers" | "followed" | "friend" | "trending" | "popular" | "fresh" | "exploration";
+
+export interface RecommenderParams {
+  viewer: ViewerModelParams;
+  /** Weight of the uncertainty bonus (in taste units). */
+  explore: number;
+  /** Most weight the audience (behaviour) gets in a video's vector. */
+  behaviour: number;
+  /** Candidates from each source. */
+  nearest: number;
+  popular: number;
+  fresh: number;
+  random: number;
+  /** Learn tastes from the watch ratio (1 when finished) rather than finished or not. */
+  ratioTarget: number;
+}
+
+export const defaultParams: RecommenderParams = {
+  viewer: defaultViewerParams,
+  explore: 0.3,
+  behaviour: 0.35,
+  nearest: 300,
+  popular: 300,
+  fresh: 60,
+  random: 150,
+  ratioTarget: 1,
+};
+
+export interface PageRequest {
+  /** "u:<user id>" or "a:<anonymous session id>". */
+  viewerKey: string;
+  /** The viewer's own user id (their videos are left out). */
+  userId?: string;
+  limit: number;
+  /** The session's videos so far, oldest first (the diversity rules span pages). */
+  history: readonly (Served & { videoId: string })[];
+  /** Already served in this session. */
+  exclude: ReadonlySet<string>;
+  /** Visibility beyond "public" and blocks: false drops the candidate. */
+  visible: (video: VideoEntry) => boolean;
+  followed?: readonly string[];
+  friends?: ReadonlySet<string>;
+  /** Extra candidates (e.g. the trending model's list), with their reason. */
+  extra?: { ids: readonly string[]; reason: Reason }[];
+  now: number;
+  /** Nearest neighbours by the vector index; default: exact search in memory. */
+  nearest?: (vector: Float32Array, k: number) => Promise<string[]>;
+  /** Random numbers for the exploration sample (tests pass a seeded one). */
+  random?: () => number;
+}
+
+export interface PageItem {
+  videoId: string;
+  reason: Reason;
+  /** Predicted watch-through, 0..1. */
+  score: number;
+}
+
+const DAY = 86_400_000;
+const REPETITION_WINDOW = 5;
+const logit = (p: number) => Math.log(p / (1 - p));
+
+export class Recommender {
+  readonly videos = new Map<string, VideoEntry>();
+  private readonly creators = new Map<string, CreatorStats>();
+  private readonly viewers = new Map<string, ViewerEntry>();
+  private readonly coWatched = new Map<string, Map<string, number>>();
+  private readonly embedding = new ContentEmbedding();
+  readonly ranker = new Ranker();
+  private totals = { views: 0, completions: 0 };
+  /** Running mean of the watch ratio of views not watched through. */
+  private partial = {
+    mean: 0.4,
+    n: 0,
+    add(x: number) {
+      this.n = Math.min(this.n + 1, 10_000);
+      this.mean += (x - this.mean) / this.n;
+    },
+  };
+  private popular: string[] = [];
+  private newest: string[] = [];
+  /** Public videos, for the exploration sample and exact search (swap-removed). */
+  private publicIds: string[] = [];
+  private publicAt = new Map<string, number>();
+  /** Videos whose vector changed since the last takeChangedVectors(). */
+  private changed = new Set<string>();
+  private refreshedAtSize = -1;
+  /**
+   * The mean content vector, subtracted from every video's: what all videos share says
+   * nothing about taste, and without it unrelated topics look 0.4 alike.
+   */
+  private center = zeros();
+  /** Bumped whenever video vectors move: viewer models re-solve against the new ones. */
+  private epoch = 0;
+
+  constructor(readonly params: RecommenderParams = defaultParams) {}
+
+  // ---- events ----------------------------------------------------------------------
+
+  upsertVideo(f: VideoFacts): void {
+    const old = this.videos.get(f.videoId);
+    if (old) this.embedding.forget(old.tokens);
+    const tokens = videoTokens({ creatorId: f.creatorId, soundId: f.soundId, hashtags: f.hashtags, caption: f.caption });
+    this.embedding.add(tokens);
+    this.embedding.refreshTokens(tokens);
+    if (old) this.epoch++;
+    const entry: VideoEntry = {
+      ...f,
+      tokens,
+      vector: this.contentVector(tokens),
+      views: old?.views ?? 0,
+      completions: old?.completions ?? 0,
+      audience: old?.audience,
+      audienceSize: old?.audienceSize ?? 0,
+    };
+    this.videos.set(f.videoId, entry);
+    this.changed.add(f.videoId);
+    this.trackPublic(f.videoId, f.visibility === "public");
+    if (!old) {
+      const c = this.creator(f.creatorId);
+      c.videos.push(f.videoId);
+      this.newest.push(f.videoId);
+      if (this.newest.length > 2000) this.newest = this.newest.slice(-1000);
+    }
+  }
+
+  setVisibility(videoId: string, visibility: Visibility): void {
+    const v = this.videos.get(videoId);
+    if (!v) return;
+    v.visibility = visibility;
+    this.changed.add(videoId);
+    this.trackPublic(videoId, visibility === "public");
+  }
+
+  private trackPublic(videoId: string, isPublic: boolean): void {
+    const at = this.publicAt.get(videoId);
+    if (isPublic && at === undefined) {
+      this.publicAt.set(videoId, this.publicIds.length);
+      this.publicIds.push(videoId);
+    } else if (!isPublic && at !== undefined) {
+      const last = this.publicIds.pop()!;
+      if (last !== videoId) {
+        this.publicIds[at] = last;
+        this.publicAt.set(last, at);
+      }
+      this.publicAt.delete(videoId);
+    }
+  }
+
+  removeVideo(videoId: string): void {
+    const v = this.videos.get(videoId);
+    if (!v) return;
+    this.embedding.forget(v.tokens);
+    this.videos.delete(videoId);
+    this.changed.add(videoId);
+    this.trackPublic(videoId, false);
+    const c = this.creators.get(v.creatorId);
+    if (c) c.videos = c.videos.filter((id) => id !== videoId);
+    this.coWatched.delete(videoId);
+  }
+
+  /** A view: `ratio` is watch time over duration (≥ 1: watched through; a player reports the full duration at the end). */
+  observeView(viewerKey: string, videoId: string, ratio: number, at: number): void {
+    const video = this.videos.get(videoId);
+    if (!video) return;
+    const viewer = this.viewer(viewerKey);
+    const completed = ratio >= 1 - 1e-9 ? 1 : 0;
+    const x = this.featuresOf(viewer, video, this.recentVectors(viewer.recent), at);
+    const general = this.ranker.predictGeneral(x);
+    this.ranker.learn(x, completed);
+    // The viewer model learns from how much of the video was watched, not only whether it
+    // was finished: a skip after a second and a drop-off near the end say different things.
+    const watched = Math.min(1, Math.max(0, ratio));
+    const expected = general + (1 - general) * this.partial.mean;
+    viewer.model.learn(videoId, (this.params.ratioTarget ? watched : completed) - (this.params.ratioTarget ? expected : general));
+    if (!completed) this.partial.add(watched);
+
+    video.views++;
+    video.completions += completed;
+    const c = this.creator(video.creatorId);
+    c.views++;
+    c.completions += completed;
+    this.totals.views++;
+    this.totals.completions += completed;
+
+    viewer.seen.add(videoId);
+    viewer.recent.push(videoId);
+    if (viewer.recent.length > REPETITION_WINDOW) viewer.recent.shift();
+    if (completed) {
+      for (const other of viewer.finished) {
+        if (other === videoId) continue;
+        this.bumpCoWatched(other, videoId);
+        this.bumpCoWatched(videoId, other);
+      }
+      viewer.finished.push(videoId);
+      if (viewer.finished.length > 5) viewer.finished.shift();
+      viewer.creators.set(video.creatorId, (viewer.creators.get(video.creatorId) ?? 0) + 1);
+      if (viewer.model.views >= 10) {
+        const taste = this.tasteOf(viewer);
+        const len = Math.sqrt(dot(taste, taste));
+        if (len > 0) {
+          video.audience ??= zeros();
+          addScaled(video.audience, taste, 1 / len);
+          video.audienceSize++;
+        }
+      }
+    }
+  }
+
+  /** A like, save or share: stronger evidence than a view that the viewer wants more like it. */
+  observeEndorsement(viewerKey: string, videoId: string): void {
+    const video = this.videos.get(videoId);
+    if (!video) return;
+    const viewer = this.viewer(viewerKey);
+    viewer.model.learn(videoId, 0.5);
+  }
+
+  /** The viewer has seen these (e.g. watched on a profile): never recommend them again. */
+  hasSeen(viewerKey: string, videoId: string): boolean {
+    return this.viewers.get(viewerKey)?.seen.has(videoId) ?? false;
+  }
+
+  // ---- periodic refresh --------------------------------------------------------------
+
+  /**
+   * Recomputes token embeddings, every video's vector (content mixed with its audience)
+   * and the popular list. Cheap enough to run every few seconds at 20,000 videos.
+   */
+  refresh(): void {
+    this.embedding.refresh();
+    const mix = this.params.behaviour;
+    const content = new Map<string, Float32Array>();
+    const center = zeros();
+    for (const v of this.videos.values()) {
+      const e = this.embedding.embed(v.tokens);
+      content.set(v.videoId, e);
+      addScaled(center, e, 1 / this.videos.size);
+    }
+    this.center = center;
+    for (const e of content.values()) {
+      addScaled(e, center, -1);
+      normalize(e);
+    }
+    for (const v of this.videos.values()) {
+      const next = content.get(v.videoId)!;
+      if (v.audience && v.audienceSize > 0) {
+        const share = mix * Math.min(1, v.audienceSize / 20);
+        const audience = normalize(Float32Array.from(v.audience));
+        for (let i = 0; i < next.length; i++) next[i] = (1 - share) * next[i]! + share * audience[i]!;
+        normalize(next);
+      }
+      if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
+      v.vector = next;
+    }
+    this.popular = this.publicIds
+      .filter((id) => this.videos.get(id)!.views > 0)
+      .sort((a, b) => this.appeal(this.videos.get(b)!) - this.appeal(this.videos.get(a)!))
+      .slice(0, this.params.popular);
+    this.refreshedAtSize = this.videos.size;
+    this.epoch++;
+  }
+
+  /** True when videos arrived since the last refresh. */
+  get stale(): boolean {
+    return this.refreshedAtSize !== this.videos.size || this.changed.size > 0;
+  }
+
+  /** Ids whose vector changed (or was removed) since the last call: for the vector index. */
+  takeChangedVectors(): string[] {
+    const ids = [...this.changed];
+    this.changed.clear();
+    return ids;
+  }
+
+  // ---- pages -------------------------------------------------------------------------
+
+  /** A page, with nearest neighbours from `req.nearest` (the vector index). */
+  async page(req: PageRequest): Promise<{ items: PageItem[]; prefetch: string[] }> {
+    const viewer = this.viewers.get(req.viewerKey);
+    const near: string[][] = [];
+    if (req.nearest && viewer && viewer.model.views > 0) {
+      for (const [vector, k] of this.nearestQueries(viewer)) near.push(await req.nearest(vector, k));
+    }
+    return this.rank(req, req.nearest ? near : undefined);
+  }
+
+  /** A page with exact nearest neighbours from memory (tests, the simulator's tuning runs). */
+  pageNow(req: PageRequest): { items: PageItem[]; prefetch: string[] } {
+    return this.rank(req, undefined);
+  }
+
+  /** The neighbour searches a viewer's page needs: their taste, and the last two videos they finished. */
+  private nearestQueries(viewer: ViewerEntry): [Float32Array, number][] {
+    const out: [Float32Array, number][] = [];
+    const taste = this.tasteOf(viewer);
+    if (dot(taste, taste) > 1e-12) out.push([taste, this.params.nearest]);
+    for (const id of viewer.finished.slice(-2)) {
+      const v = this.videos.get(id);
+      if (v) out.push([v.vector, 40]);
+    }
+    return out;
+  }
+
+  private rank(req: PageRequest, near: string[][] | undefined): { items: PageItem[]; prefetch: string[] } {
+    const viewer = this.viewers.get(req.viewerKey);
+    const random = req.random ?? Math.random;
+    const candidates = new Map<string, Reason>();
+    const add = (ids: Iterable<string>, reason: Reason) => {
+      for (const id of ids) if (!candidates.has(id)) candidates.set(id, reason);
+    };
+
+    const friends = req.friends ?? new Set<string>();
+    for (const creatorId of req.followed ?? []) {
+      const videos = this.creators.get(creatorId)?.videos ?? [];
+      add(videos.slice(-5), friends.has(creatorId) ? "friend" : "followed");
+    }
+    if (viewer && viewer.model.views > 0) {
+      const found = near ?? this.nearestQueries(viewer).map(([vector, k]) => this.exactNearest(vector, k));
+      for (const ids of found) add(ids, "similar");
+      for (const id of viewer.finished.slice(-2)) {
+        const co = this.coWatched.get(id);
+        if (co) add([...co].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([other]) => other), "similar_viewers");
+      }
+    }
+    for (const e of req.extra ?? []) add(e.ids, e.reason);
+    add(this.popular, viewer && viewer.model.views > 0 ? "trending" : "popular");
+    let freshCount = 0;
+    for (let i = this.newest.length - 1; i >= 0 && freshCount < this.params.fresh; i--) {
+      const v = this.videos.get(this.newest[i]!);
+      if (v && v.views < 20) {
+        add([v.videoId], "fresh");
+        freshCount++;
+      }
+    }
+    const pool = this.publicIds;
+    for (let i = 0; i < this.params.random && pool.length > 0; i++) add([pool[Math.floor(random() * pool.length)]!], "exploration");
+
+    // Filters.
+    const scored: { v: VideoEntry; reason: Reason; base: number; x: FeatureVector }[] = [];
+    const historyVectors = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
+    const followedSet = new Set(req.followed ?? []);
+    for (const [id, reason] of candidates) {
+      const v = this.videos.get(id);
+      if (!v || req.exclude.has(id) || viewer?.seen.has(id) || v.creatorId === req.userId) continue;
+      if (!req.visible(v)) continue;
+      const x = this.featuresOf(viewer, v, [], req.now, followedSet.has(v.creatorId));
+      const bonus = this.params.explore * this.ranker.weights[1]! * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, v.vector) : 1);
+      scored.push({ v, reason, base: this.ranker.logit(x) + bonus, x });
+    }
+    scored.sort((a, b) => b.base - a.base);
+    const shortlist = scored.slice(0, 400);
+
+    // Re-ranking, slot by slot.
+    const repetitionWeight = Math.min(0, this.ranker.weights[4]!);
+    const history: Served[] = req.history.map((h) => ({ creatorId: h.creatorId, soundId: h.soundId }));
+    const recentVecs = [...historyVectors];
+    const taken = new Set<number>();
+    const pick = (): number => {
+      let best = -1;
+      let bestValue = -Infinity;
+      for (let i = 0; i < shortlist.length; i++) {
+        const c = shortlist[i]!;
+        if (c.base <= bestValue) break;
+        if (taken.has(i) || !allowsNext(history, { creatorId: c.v.creatorId, soundId: c.v.soundId })) continue;
+        let rep = 0;
+        for (const r of recentVecs) rep += Math.max(0, dot(c.v.vector, r));
+        const value = c.base + repetitionWeight * rep;
+        if (value > bestValue) [best, bestValue] = [i, value];
+      }
+      return best;
+    };
+    const place = (i: number) => {
+      const c = shortlist[i]!;
+      taken.add(i);
+      history.push({ creatorId: c.v.creatorId, soundId: c.v.soundId });
+      recentVecs.push(c.v.vector);
+      if (recentVecs.length > REPETITION_WINDOW) recentVecs.shift();
+    };
+    const items: PageItem[] = [];
+    while (items.length < req.limit) {
+      const i = pick();
+      if (i < 0) break;
+      place(i);
+      const c = shortlist[i]!;
+      items.push({ videoId: c.v.videoId, reason: c.reason, score: this.ranker.predict(c.x) });
+    }
+    const prefetch: string[] = [];
+    while (prefetch.length < 3) {
+      const i = pick();
+      if (i < 0) break;
+      place(i);
+      prefetch.push(shortlist[i]!.v.videoId);
+    }
+    return { items, prefetch };
+  }
+
+  // ---- internals ---------------------------------------------------------------------
+
+  private readonly vectorOf = (videoId: string) => this.videos.get(videoId)?.vector;
+
+  private tasteOf(viewer: ViewerEntry): Float32Array {
+    return viewer.model.taste(this.vectorOf, this.epoch);
+  }
+
+  private contentVector(tokens: readonly Token[]): Float32Array {
+    const e = this.embedding.embed(tokens);
+    addScaled(e, this.center, -1);
+    return normalize(e);
+  }
+
+  private viewer(key: string): ViewerEntry {
+    let v = this.viewers.get(key);
+    if (!v) this.viewers.set(key, (v = { model: new ViewerModel(this.params.viewer), recent: [], finished: [], seen: new Set(), creators: new Map() }));
+    return v;
+  }
+
+  private creator(id: string): CreatorStats {
+    let c = this.creators.get(id);
+    if (!c) this.creators.set(id, (c = { views: 0, completions: 0, videos: [] }));
+    return c;
+  }
+
+  private bumpCoWatched(a: string, b: string): void {
+    let row = this.coWatched.get(a);
+    if (!row) this.coWatched.set(a, (row = new Map()));
+    row.set(b, (row.get(b) ?? 0) + 1);
+    if (row.size > 200) {
+      // Keep the strongest half: the list only feeds candidates.
+      const kept = [...row].sort((x, y) => y[1] - x[1]).slice(0, 100);
+      this.coWatched.set(a, new Map(kept));
+    }
+  }
+
+  /** Smoothed watch-through rate as a logit: the video's own, shrunk to its creator's, shrunk to the platform's. */
+  private appeal(v: VideoEntry): number {
+    const mean = (this.totals.completions + 1) / (this.totals.views + 2);
+    const c = this.creators.get(v.creatorId);
+    const creatorRate = ((c?.completions ?? 0) + 10 * mean) / ((c?.views ?? 0) + 10);
+    return logit((v.completions + 5 * creatorRate) / (v.views + 5));
+  }
+
+  private recentVectors(ids: readonly string[]): Float32Array[] {
+    const out: Float32Array[] = [];
+    for (const id of ids) {
+      const v = this.videos.get(id);
+      if (v) out.push(v.vector);
+    }
+    return out;
+  }
+
+  private featuresOf(viewer: ViewerEntry | undefined, v: VideoEntry, recent: readonly Float32Array[], now: number, follows = false): FeatureVector {
+    let repetition = 0;
+    for (const r of recent) repetition += Math.max(0, dot(v.vector, r));
+    const finishedOfCreator = viewer?.creators.get(v.creatorId) ?? 0;
+    return features({
+      taste: viewer ? dot(this.tasteOf(viewer), v.vector) : 0,
+      appeal: this.appeal(v),
+      duration: Math.log(Math.max(1000, v.durationMs) / 20_000),
+      repetition,
+      creator: Math.log1p(finishedOfCreator) + (follows ? 1 : 0),
+      age: Math.log1p(Math.max(0, now - v.createdAt) / DAY),
+    });
+  }
+
+  private exactNearest(vector: Float32Array, k: number): string[] {
+    const top: { id: string; s: number }[] = [];
+    for (const id of this.publicIds) {
+      const v = this.videos.get(id);
+      if (!v) continue;
+      const s = dot(vector, v.vector);
+      if (top.length < k) {
+        top.push({ id, s });
+        if (top.length === k) top.sort((a, b) => a.s - b.s);
+      } else if (s > top[0]!.s) {
+        top[0] = { id, s };
+        // Keep ascending order by sifting the new minimum into place.
+        for (let i = 0; i + 1 < top.length && top[i]!.s > top[i + 1]!.s; i++) [top[i], top[i + 1]] = [top[i + 1]!, top[i]!];
+      }
+    }
+    return top.sort((a, b) => b.s - a.s).map((t) => t.id);
+  }
+}
