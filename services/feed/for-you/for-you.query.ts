@@ -42,7 +42,9 @@ export async function getForYouFeed(deps: ForYouDeps, userId: string | undefined
     } catch {
       throw ValidationError.field("consistency_token", "not a token returned by a command");
     }
-    caughtUp = await live.waitFor(input.consistencyToken, CONSISTENCY_WAIT_MS);
+    // The model picks, the catalogue renders: both must include the caller's writes.
+    const reached = await Promise.all([live.waitFor(input.consistencyToken, CONSISTENCY_WAIT_MS), video.models.catalog.waitFor(input.consistencyToken, CONSISTENCY_WAIT_MS)]);
+    caughtUp = reached.every(Boolean);
   }
   const session = input.cursor ? await loadSession(deps.sessions, input.cursor, viewerKey) : newSession(viewerKey);
   const limit = input.limit || DEFAULT_LIMIT;

@@ -54,7 +54,7 @@ export class Ranker {
   learn(x: FeatureVector, outcome: number): void {
     const g = outcome - this.predict(x);
     // A decaying step: fast at first, steady once thousands of views are in.
-    const rate = Math.max(this.learningRate, 0.2 / Math.sqrt(1 + this.updates));
+    const rate = Math.max(this.learningRate, 0.05 / Math.sqrt(1 + this.updates / 100));
     for (let i = 0; i < x.length; i++) this.weights[i]! += rate * g * x[i]!;
     this.updates++;
   }

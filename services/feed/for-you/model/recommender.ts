@@ -230,8 +230,11 @@ export class Recommender {
     // The viewer model learns from how much of the video was watched, not only whether it
     // was finished: a skip after a second and a drop-off near the end say different things.
     const watched = Math.min(1, Math.max(0, ratio));
-    const expected = general + (1 - general) * this.partial.mean;
-    viewer.model.learn(videoId, (this.params.ratioTarget ? watched : completed) - (this.params.ratioTarget ? expected : general));
+    // Clamped: while the ranker is young its predictions swing, and a viewer's taste must
+    // not be learnt as "everything was a bit worse than a wild guess".
+    const baseline = Math.min(0.85, Math.max(0.15, general));
+    const expected = baseline + (1 - baseline) * this.partial.mean;
+    viewer.model.learn(videoId, (this.params.ratioTarget ? watched : completed) - (this.params.ratioTarget ? expected : baseline));
     if (!completed) this.partial.add(watched);
 
     video.views++;
@@ -394,6 +397,9 @@ export class Recommender {
     const pool = this.publicIds;
     for (let i = 0; i < this.params.random && pool.length > 0; i++) add([pool[Math.floor(random() * pool.length)]!], "exploration");
 
+    // Exploration fades as the viewer's history grows: a new viewer is shown a spread of
+    // topics, a known one mostly what they like (plus the random and fresh candidates).
+    const explore = (this.params.explore * this.ranker.weights[1]!) / (1 + (viewer?.model.views ?? 0) / 20);
     // Filters.
     const scored: { v: VideoEntry; reason: Reason; base: number; x: FeatureVector }[] = [];
     const historyVectors = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
@@ -403,7 +409,7 @@ export class Recommender {
       if (!v || req.exclude.has(id) || viewer?.seen.has(id) || v.creatorId === req.userId) continue;
       if (!req.visible(v)) continue;
       const x = this.featuresOf(viewer, v, [], req.now, followedSet.has(v.creatorId));
-      const bonus = this.params.explore * this.ranker.weights[1]! * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, v.vector) : 1);
+      const bonus = explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, v.vector) : 1);
       scored.push({ v, reason, base: this.ranker.logit(x) + bonus, x });
     }
     scored.sort((a, b) => b.base - a.base);

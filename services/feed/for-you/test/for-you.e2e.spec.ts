@@ -162,7 +162,8 @@ describeEachProfile("for you feed", ({ env }) => {
       const res = await viewer.engagement.recordView({ requestId: rid(), videoId: item.video!.videoId, watchTimeMs: 15_000, completionRatio: 1, source: ViewSource.FYP, impressionId: item.impressionId });
       last = res.consistencyToken;
     }
-    const next = await w.feed(viewer.token).getForYouFeed({ limit: 50, consistencyToken: last });
+    let next = await w.feed(viewer.token).getForYouFeed({ limit: 50, consistencyToken: last });
+    for (let i = 0; i < 20 && !next.caughtUp; i++) next = await w.feed(viewer.token).getForYouFeed({ limit: 50, consistencyToken: last });
     expect(next.caughtUp).toBe(true);
     const watched = new Set(first.items.map((i) => i.video!.videoId));
     for (const item of next.items) expect(watched.has(item.video!.videoId)).toBe(false);
@@ -187,7 +188,11 @@ describeEachProfile("for you feed", ({ env }) => {
       const res = await viewer.engagement.recordView({ requestId: rid(), videoId: v.videoId, watchTimeMs: cat ? 15_000 : 1_000, completionRatio: cat ? 1 : 1 / 15, source: ViewSource.FYP });
       token = res.consistencyToken;
     }
-    const page = await w.feed(viewer.token).getForYouFeed({ limit: 10, consistencyToken: token });
+    // A loaded machine may take longer than the feed's bounded wait: ask again until the
+    // page says it reflects the views (what a client may do with caught_up = false).
+    let page = await w.feed(viewer.token).getForYouFeed({ limit: 10, consistencyToken: token });
+    for (let i = 0; i < 20 && !page.caughtUp; i++) page = await w.feed(viewer.token).getForYouFeed({ limit: 10, consistencyToken: token });
+    expect(page.caughtUp).toBe(true);
     const ids = page.items.map((i) => i.video!.videoId);
     const catCount = ids.filter((id) => isCat.has(id)).length;
     const carCount = ids.filter((id) => isCar.has(id)).length;

@@ -1,0 +1,82 @@
+// The recommender in memory: learning from views, filters, sessions and the diversity rules.
+import { describe, expect, it } from "vitest";
+import { violations } from "./diversity.js";
+import { Recommender, type VideoFacts } from "./recommender.js";
+
+const video = (id: string, creatorId: string, hashtags: string[], caption: string, extra: Partial<VideoFacts> = {}): VideoFacts => ({
+  videoId: id,
+  creatorId,
+  soundId: `s_${id}`,
+  hashtags,
+  caption,
+  durationMs: 15_000,
+  createdAt: 0,
+  visibility: "public",
+  ...extra,
+});
+
+function catalogue(m: Recommender) {
+  for (let i = 0; i < 40; i++) m.upsertVideo(video(`prop${i}`, `pc${i % 10}`, ["prop"], "#prop"));
+  for (let i = 0; i < 30; i++) m.upsertVideo(video(`misc${i}`, `mc${i}`, [`t${i % 4}`], `#t${i % 4}`));
+  for (let i = 0; i < 24; i++) {
+    m.upsertVideo(video(`cat${i}`, `cr${i}`, ["cats", "kitten"], "cute cat purring"));
+    m.upsertVideo(video(`car${i}`, `cr${i}`, ["cars", "engine"], "fast car racing"));
+  }
+}
+
+describe("recommender", () => {
+  for (const refreshed of [false, true]) {
+    it(`learns from views: cats watched through, cars skipped → the next page leans to cats (refresh ${refreshed ? "after" : "before"} the views)`, () => {
+      const m = new Recommender();
+      catalogue(m);
+      if (!refreshed) m.refresh();
+      for (let i = 0; i < 6; i++) {
+        m.observeView("u:x", `cat${i}`, 1, 0);
+        m.observeView("u:x", `car${i}`, 1 / 15, 0);
+      }
+      if (refreshed) m.refresh();
+      const page = m.pageNow({ viewerKey: "u:x", limit: 10, history: [], exclude: new Set(), visible: () => true, now: 0, random: () => 0.5 });
+      const ids = page.items.map((i) => i.videoId);
+      const cats = ids.filter((id) => id.startsWith("cat")).length;
+      const cars = ids.filter((id) => id.startsWith("car")).length;
+      expect(cats, ids.join(" ")).toBeGreaterThan(5);
+      expect(cars).toBeLessThan(cats);
+    });
+  }
+
+  it("never repeats within a session, never serves seen, own or invisible videos, and keeps the diversity rules", () => {
+    const m = new Recommender();
+    catalogue(m);
+    m.upsertVideo(video("own", "me", ["cats"], "mine"));
+    m.upsertVideo(video("secret", "pc1", ["cats"], "secret", { visibility: "private" }));
+    m.refresh();
+    m.observeView("u:me", "cat0", 1, 0);
+    const served: { videoId: string; creatorId: string; soundId: string }[] = [];
+    for (let p = 0; p < 30; p++) {
+      const page = m.pageNow({ viewerKey: "u:me", userId: "me", limit: 8, history: served.slice(-9), exclude: new Set(served.map((s) => s.videoId)), visible: (v) => v.visibility === "public" && v.creatorId !== "pc2", now: 0 });
+      if (page.items.length === 0) break;
+      for (const i of page.items) {
+        const v = m.videos.get(i.videoId)!;
+        served.push({ videoId: v.videoId, creatorId: v.creatorId, soundId: v.soundId });
+      }
+    }
+    const ids = served.map((s) => s.videoId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).not.toContain("own");
+    expect(ids).not.toContain("secret");
+    expect(ids).not.toContain("cat0");
+    expect(served.some((s) => s.creatorId === "pc2")).toBe(false);
+    expect(violations(served)).toBe(0);
+    expect(ids.length).toBeGreaterThan(80);
+  });
+
+  it("forgets a deleted video", () => {
+    const m = new Recommender();
+    catalogue(m);
+    m.removeVideo("cat3");
+    m.refresh();
+    const page = m.pageNow({ viewerKey: "a:s", limit: 50, history: [], exclude: new Set(), visible: () => true, now: 0 });
+    expect(page.items.map((i) => i.videoId)).not.toContain("cat3");
+    expect(m.takeChangedVectors()).toContain("cat3");
+  });
+});
