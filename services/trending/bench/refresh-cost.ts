@@ -103,6 +103,7 @@ async function run(c: ProfileCase) {
       "members read": last.membersRead,
       "active videos": last.activeVideos,
       "listed": last.listedVideos,
+      "catalogue reads": last.catalogueReads,
       "page p50 ms": +median(pages).toFixed(1),
     };
   } finally {

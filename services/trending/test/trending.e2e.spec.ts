@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { encodeListCursor } from "../../social/paging.js";
 import { startIsolatedServer, type IsolatedServer } from "../../test/isolated.js";
 import { describeEachProfile } from "../../test/profiles.js";
-import { videoFacts } from "../projections/trending-activity.projection.js";
+import { activityBuckets, activityIndex, videoFacts } from "../projections/trending-activity.projection.js";
 import { computeTrending } from "../trending.scorer.js";
 import { trendingVideoIds } from "../trending.query.js";
 import { HOUR, MINUTE, world, type Person } from "./world.js";
@@ -214,5 +214,20 @@ describeEachProfile("trending", (c) => {
     const raw = Buffer.from(page.nextCursor.split(".").slice(1).join("."), "base64url").toString("utf8");
     const past = cursorOf("videos", "day", `${raw.split(".")[0]}.1001`);
     expect(await codeOf(w.anonymous.listTrendingVideos({ cursor: past }))).toBe(Code.InvalidArgument);
+  });
+
+  // Last: it moves the clock past every bucket's retention.
+  it("sweeps buckets no window reads any more", async () => {
+    const store = await w.trending().activity.store();
+    const index = store.sortedSets(activityIndex);
+    expect(await index.size("h1")).toBeGreaterThan(0);
+    const oldest = (await index.range("h1", 0, 10_000)).at(-1)!.score;
+    expect(await store.sortedSets(activityBuckets).size(`h1:${oldest}`)).toBeGreaterThan(0);
+    const report = await w.refresh(new Date(Date.now() + 9 * 24 * HOUR));
+    expect(report.swept).toBeGreaterThan(0);
+    expect(await index.size("h1")).toBe(0);
+    expect(await index.size("m5")).toBe(0);
+    expect(await store.sortedSets(activityBuckets).size(`h1:${oldest}`)).toBe(0);
+    expect((await w.anonymous.listTrendingVideos({})).videos).toEqual([]);
   });
 });
