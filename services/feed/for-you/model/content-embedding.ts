@@ -64,6 +64,9 @@ export class ContentEmbedding {
    */
   refreshTokens(tokens: readonly Token[]): void {
     for (const { token } of tokens) {
+      // A token seen on many videos has a settled embedding: one more changes it little,
+      // and recomputing it costs its whole co-occurrence row.
+      if ((this.df.get(token) ?? 0) > 30 && this.embedded.has(token)) continue;
       const e = this.embedToken(token);
       if (e) this.embedded.set(token, e);
     }

@@ -30,10 +30,15 @@ function solveWith(l: Float64Array, n: number, b: ArrayLike<number>): Float64Arr
   return x;
 }
 
-/** x with A·x = b, and A⁻¹ (both from one factorisation). */
-export function solveAndInvert(a: Float64Array, n: number, b: ArrayLike<number>): { x: Float64Array; inverse: Float64Array } {
+/** x with A·x = b, and A⁻¹ on demand (both from one factorisation). */
+export function solveAndInvert(a: Float64Array, n: number, b: ArrayLike<number>): { x: Float64Array; inverse: () => Float64Array } {
   const l = cholesky(a, n);
   const x = solveWith(l, n, b);
+  let inv: Float64Array | undefined;
+  return { x, inverse: () => (inv ??= invert(l, n)) };
+}
+
+function invert(l: Float64Array, n: number): Float64Array {
   const inverse = new Float64Array(n * n);
   const e = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -42,5 +47,5 @@ export function solveAndInvert(a: Float64Array, n: number, b: ArrayLike<number>)
     const col = solveWith(l, n, e);
     for (let i = 0; i < n; i++) inverse[i * n + j] = col[i]!;
   }
-  return { x, inverse };
+  return inverse;
 }

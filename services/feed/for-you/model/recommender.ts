@@ -78,7 +78,7 @@ export const defaultParams: RecommenderParams = {
   viewer: defaultViewerParams,
   explore: 0.3,
   behaviour: 0.35,
-  nearest: 300,
+  nearest: 200,
   popular: 300,
   fresh: 60,
   random: 150,
@@ -165,6 +165,7 @@ export class Recommender {
     if (old) this.epoch++;
     const entry: VideoEntry = {
       ...f,
+      createdAt: Math.round(f.createdAt),
       tokens,
       vector: this.contentVector(tokens),
       views: old?.views ?? 0,
@@ -402,23 +403,27 @@ export class Recommender {
     const explore = (this.params.explore * this.ranker.weights[1]!) / (1 + (viewer?.model.views ?? 0) / 20);
     // Filters.
     const scored: { v: VideoEntry; reason: Reason; base: number; x: FeatureVector }[] = [];
-    const historyVectors = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
     const followedSet = new Set(req.followed ?? []);
     for (const [id, reason] of candidates) {
       const v = this.videos.get(id);
       if (!v || req.exclude.has(id) || viewer?.seen.has(id) || v.creatorId === req.userId) continue;
       if (!req.visible(v)) continue;
       const x = this.featuresOf(viewer, v, [], req.now, followedSet.has(v.creatorId));
-      const bonus = explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, v.vector) : 1);
-      scored.push({ v, reason, base: this.ranker.logit(x) + bonus, x });
+      scored.push({ v, reason, base: this.ranker.logit(x), x });
     }
+    // The uncertainty bonus (a quadratic form per video) only for the best few hundred by
+    // predicted watch-through: exploring beyond them is the random candidates' job.
+    scored.sort((a, b) => b.base - a.base);
+    const bonusFor = scored.slice(0, 300);
+    for (const c of bonusFor) c.base += explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, c.v.vector) : 1);
+    for (const c of scored.slice(300)) c.base += explore * 0.5;
     scored.sort((a, b) => b.base - a.base);
     const shortlist = scored.slice(0, 400);
 
     // Re-ranking, slot by slot.
     const repetitionWeight = Math.min(0, this.ranker.weights[4]!);
     const history: Served[] = req.history.map((h) => ({ creatorId: h.creatorId, soundId: h.soundId }));
-    const recentVecs = [...historyVectors];
+    const recentVecs = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
     const taken = new Set<number>();
     const pick = (): number => {
       let best = -1;

@@ -27,7 +27,7 @@ export type VectorOf = (videoId: string) => Float32Array | undefined;
 
 export class ViewerModel {
   private readonly evidence: { videoId: string; residual: number }[] = [];
-  private solved: { epoch: number; u: Float32Array; inverse: Float64Array } | undefined;
+  private solved: { epoch: number; u: Float32Array; inverse: () => Float64Array } | undefined;
   /** Views learnt from. */
   views = 0;
 
@@ -73,7 +73,7 @@ export class ViewerModel {
 
   /** √(vᵀ A⁻¹ v): how unsure the model is about this viewer in v's direction. */
   uncertainty(vectorOf: VectorOf, epoch: number, v: Float32Array): number {
-    const inv = this.solve(vectorOf, epoch).inverse;
+    const inv = this.solve(vectorOf, epoch).inverse();
     let s = 0;
     for (let i = 0; i < DIM; i++) {
       let r = 0;
