@@ -503,7 +503,9 @@ export class Recommender {
 
   /** Smoothed watch-through rate as a logit: the video's own, shrunk to its creator's, shrunk to the platform's. */
   private appeal(v: VideoEntry): number {
-    const mean = (this.totals.completions + 1) / (this.totals.views + 2);
+    // The platform's rate, shrunk to a modest prior while views are few: a young platform
+    // whose first dozen views were all finished has not learnt that everything is.
+    const mean = (this.totals.completions + 50 * 0.3) / (this.totals.views + 50);
     const c = this.creators.get(v.creatorId);
     const creatorRate = ((c?.completions ?? 0) + 10 * mean) / ((c?.views ?? 0) + 10);
     return logit((v.completions + 5 * creatorRate) / (v.views + 5));
