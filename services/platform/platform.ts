@@ -9,7 +9,7 @@ import {
   type IdGenerator,
   type PersonalDataVault,
 } from "@flick/kernel";
-import { ProjectionRunner, type Projection, type RebuildReport } from "@flick/projection-runner";
+import { ProjectionRunner, SharedSubscriptionStore, type Projection, type RebuildReport } from "@flick/projection-runner";
 import type { ReadStore } from "@flick/read-store";
 import type { Config, TokenSigner, TokenVerifier } from "@flick/server";
 import { openEngines, type Engines, type StoreRole } from "./engines.js";
@@ -69,13 +69,15 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const vault = createPersonalDataVault({ keys: engines.keys, masterKey: master.key });
   const models: ReadModel[] = [];
   let started = false;
+  // Every projection of this process reads $all through one shared reader.
+  const feed = new SharedSubscriptionStore(engines.events);
 
   const project = (role: StoreRole, projection: Projection<ReadStore>): ReadModel => {
     if (started) throw new Error(`projection ${projection.name} registered after start`);
     if (models.some((m) => m.name === projection.name)) throw new Error(`projection ${projection.name} registered twice`);
     const family = engines.stores[role];
     const runner = new ProjectionRunner<ReadStore>({
-      store: engines.events,
+      store: feed,
       checkpoints: family.checkpoints,
       projection,
       onError: (e) => console.error(`projection ${projection.name}:`, e),
@@ -116,6 +118,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     },
     async stop() {
       for (const m of models) await m.runner.stop();
+      await feed.close();
       await engines.close();
     },
   };

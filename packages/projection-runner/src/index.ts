@@ -6,3 +6,4 @@ export * from "./lag.js";
 export * from "./runner.js";
 export * from "./sql-projection-under-test.js";
 export * from "./examples/events-per-stream.projection.js";
+export * from "./shared-subscription.js";

@@ -7,6 +7,7 @@ import {
   eventsPerStreamProjection,
   ProjectionRunner,
   readModelSchema,
+  SharedSubscriptionStore,
   readStreamEventCounts,
   sqlProjectionUnderTest,
   type BatchCommitted,
@@ -36,14 +37,25 @@ async function seed(store: EventStore, streams: string[], perStream: number): Pr
 
 const expectedCounts = (streams: string[], n: number) => Object.fromEntries(streams.map((s) => [s, n]));
 
-for (const engine of engines) {
-  describe.skipIf(!engine.available)(`projection runner on ${engine.name}`, () => {
+// Every case runs on the store itself and through the shared reader the platform uses.
+for (const [engine, shared] of engines.flatMap((e) => [[e, false], [e, true]] as const)) {
+  describe.skipIf(!engine.available)(`projection runner on ${engine.name}${shared ? " (shared reader)" : ""}`, () => {
     let store: EventStore;
     let db: SqlDatabase;
     let close: () => Promise<void>;
     const runners: ProjectionRunner<SqlQueryable>[] = [];
     beforeEach(async () => {
-      ({ store, db, close } = await engine.open());
+      const opened = await engine.open();
+      ({ store, db } = opened);
+      if (!shared) close = opened.close;
+      else {
+        const feed = new SharedSubscriptionStore(opened.store);
+        store = feed;
+        close = async () => {
+          await feed.close();
+          await opened.close();
+        };
+      }
     });
     afterEach(async () => {
       for (const r of runners.splice(0)) await r.stop();
