@@ -6,9 +6,12 @@ import type { PubSub } from "@flick/read-store";
 import type { Platform, ReadModel } from "../platform/platform.js";
 import { peopleFromIdentity, type People } from "../engagement/upstream/people.js";
 import { inboxProjection } from "./projections/inbox.projection.js";
+import { checkpointOf } from "./update-ids.js";
 
 export const inboxChannel = (userId: string) => `inbox.${userId}`;
 export const DEFAULT_HEARTBEAT_MS = 30_000;
+/** Longest a nudge waits for its batch to commit (a failed batch is retried meanwhile). */
+const ANNOUNCE_WAIT_MS = 30_000;
 
 export interface NotificationContext {
   platform: Platform;
@@ -26,18 +29,17 @@ export function notificationContext(platform: Platform, options: { heartbeatMs?:
   let ctx = perPlatform.get(platform);
   if (ctx) return ctx;
   const pubsub = platform.engines.stores.fast.store.pubsub;
-  const inbox = platform.project(
-    "tables",
-    inboxProjection({
-      // A nudge per changed inbox; the stream re-reads the read model, so a lost nudge
-      // costs latency (the stream's poll), never a change. Not awaited: on PGlite the
-      // batch's transaction holds the one connection, so the publish runs once it
-      // commits (awaiting it inside the batch would wait for ourselves).
-      onChanged: (changed) => {
-        for (const [user, updateId] of changed) void pubsub.publish(inboxChannel(user), updateId).catch(() => undefined);
-      },
-    }),
-  );
+  // A nudge per changed inbox, sent once the batch has committed (the runner's checkpoint
+  // has passed the newest change), so a woken stream finds the change on its first read.
+  // The stream re-reads the read model, so a lost nudge costs latency (the stream's poll),
+  // never a change.
+  const announce = (changed: Map<string, string>) => {
+    const newest = [...changed.values()].reduce((a, b) => (b > a ? b : a));
+    void inbox.waitFor(checkpointOf(newest), ANNOUNCE_WAIT_MS).then(() => {
+      for (const [user, updateId] of changed) void pubsub.publish(inboxChannel(user), updateId).catch(() => undefined);
+    });
+  };
+  const inbox: ReadModel = platform.project("tables", inboxProjection({ onChanged: announce }));
   ctx = {
     platform,
     events: platform.events,
