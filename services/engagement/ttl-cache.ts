@@ -4,6 +4,7 @@
 // video, short enough that a privacy change or a block applies almost at once.
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
+  private readonly loading = new Map<string, Promise<V | undefined>>();
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 50_000,
@@ -31,21 +32,36 @@ export class TtlCache<V> {
     this.entries.delete(key);
   }
 
-  /** Values for `keys`, loading the missing ones in one call. */
+  /**
+   * Values for `keys`, loading the missing ones in one call. A key already being loaded
+   * by another caller is waited for, not loaded again: when an entry expires under load,
+   * the callers that find it gone share one read instead of each making their own.
+   */
   async getMany(keys: readonly string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
     const out = new Map<string, V>();
     const missing: string[] = [];
+    const waiting: [string, Promise<V | undefined>][] = [];
     for (const k of new Set(keys)) {
       const v = this.get(k);
-      if (v === undefined) missing.push(k);
-      else out.set(k, v);
+      if (v !== undefined) out.set(k, v);
+      else if (this.loading.has(k)) waiting.push([k, this.loading.get(k)!]);
+      else missing.push(k);
     }
     if (missing.length > 0) {
-      const loaded = await load(missing);
-      for (const [k, v] of loaded) {
-        this.set(k, v);
-        out.set(k, v);
+      const loaded = load(missing).then((found) => {
+        for (const [k, v] of found) this.set(k, v);
+        return found;
+      });
+      for (const k of missing) {
+        const one = loaded.then((m) => m.get(k)).finally(() => this.loading.delete(k));
+        one.catch(() => undefined); // callers sharing it see the error when they await it
+        this.loading.set(k, one);
       }
+      for (const [k, v] of await loaded) out.set(k, v);
+    }
+    for (const [k, pending] of waiting) {
+      const v = await pending;
+      if (v !== undefined) out.set(k, v);
     }
     return out;
   }

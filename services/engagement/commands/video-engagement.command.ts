@@ -9,6 +9,7 @@ import type { EngagementContext } from "../engagement.context.js";
 import { derivedId, engagementStreams, likeCodec, saveCodec, shareCodec, viewCodec } from "../events.js";
 import { statKey, videoStats, type VideoStat } from "../projections/engagement-counts.projection.js";
 import { likeDecider } from "./like.decider.js";
+import { handleNewStreamCommand } from "./new-stream.command.js";
 import { saveDecider } from "./save.decider.js";
 import { shareDecider } from "./share.decider.js";
 import { accessVideo } from "./video-access.js";
@@ -144,7 +145,7 @@ export async function recordView(ctx: EngagementContext, userId: string | undefi
   if (!userId && !input.anonymousSessionId) throw ValidationError.field("anonymous_session_id", "required without a signed-in user");
   const { video } = await accessVideo(ctx, userId, input.videoId, "view");
   const viewId = derivedId("view", viewer, requestId);
-  const result = await handleCommand(ctx.events, {
+  const result = await handleNewStreamCommand(ctx.events, {
     stream: engagementStreams.view(viewId),
     decider: viewDecider,
     command: {
