@@ -1,15 +1,19 @@
 // bench:engagement — sustained likes + views through the API on one Flick process (80 %
-// views, 20 % likes/unlikes), counter freshness (command ack → count projection has it),
+// views, 20 % likes/unlikes), counter freshness (like sent → the count projection has it:
+// an upper bound, since it includes the call itself),
 // and notification delivery (like sent → the creator's open stream receives it).
 // Profiles: embedded always; server (PostgreSQL + Redis) when POSTGRES_URL and REDIS_URL
 // are set. BENCH_SECONDS (default 15), BENCH_CONCURRENCY (default 32), BENCH_PROFILES.
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { loadavg } from "node:os";
+import { Session } from "node:inspector/promises";
 import { create, createRegistry, type Message } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { EngagementService } from "@flick/contracts/flick/engagement/v1/engagement_service_pb";
-import { ViewSource } from "@flick/contracts/flick/engagement/v1/engagement_pb";
 import { AccountRegisteredSchema, file_flick_events_v1_identity } from "@flick/contracts/flick/events/v1/identity_pb";
 import { file_flick_events_v1_video, VideoPrivacy, VideoPublishedSchema } from "@flick/contracts/flick/events/v1/video_pb";
 import { NotificationService } from "@flick/contracts/flick/notification/v1/notification_service_pb";
@@ -18,6 +22,7 @@ import { ephemeralKeys, loadConfig, TokenSigner } from "@flick/server";
 import { engagementContext } from "../../services/engagement/engagement.context.js";
 import { startFlick } from "../../services/start.js";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
+import type { LoadInput, LoadMessage } from "./load.worker.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -51,10 +56,11 @@ async function run(profile: "embedded" | "server") {
   const tokens = await Promise.all(users.map(async (u) => (await signer.sign(u, "user")).token));
   const transport = (token: string) =>
     createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] });
-  const clients = tokens.map((t) => createClient(EngagementService, transport(t)));
   const counts = engagementContext(flick.platform).models.counts;
+  const epochNow = () => performance.timeOrigin + performance.now();
 
-  // The creator's live stream: notification latency is send → receive of a new actor's like.
+  // The creator's live stream: notification latency is send → receive of a new actor's
+  // like of a video the load generator leaves alone (so every such like is a new actor).
   const notifyVideo = videos[0]!;
   const pending = new Map<string, number>();
   const notifyLatency: number[] = [];
@@ -77,57 +83,37 @@ async function run(profile: "embedded" | "server") {
   })();
   await new Promise((r) => setTimeout(r, 300));
 
-  const liked = new Set<string>();
-  let views = 0;
-  let likes = 0;
   let errors = 0;
-  let firstError = "";
   const freshness: number[] = [];
   const freshnessWaits: Promise<void>[] = [];
   const deadline = performance.now() + SECONDS * 1000;
-  const worker = async (w: number) => {
-    let i = w;
-    while (performance.now() < deadline) {
-      i += CONCURRENCY;
-      const u = (i * 7919) % (USERS - 1) + 1;
-      const v = videos[(i * 104729) % VIDEOS]!;
-      try {
-        if (i % 5 !== 0) {
-          await clients[u]!.recordView({ requestId: rid(), videoId: v, watchTimeMs: 9_000, completionRatio: 0.6, source: ViewSource.FYP });
-          views++;
-        } else {
-          const key = `${u}/${v}`;
-          const on = !liked.has(key);
-          const r = on ? await clients[u]!.likeVideo({ requestId: rid(), videoId: v }) : await clients[u]!.unlikeVideo({ requestId: rid(), videoId: v });
-          const acked = performance.now();
-          if (on) liked.add(key);
-          else liked.delete(key);
-          likes++;
-          if (r.consistencyToken) {
-            freshnessWaits.push(counts.waitFor(r.consistencyToken, 10_000).then((ok) => void (ok && freshness.push(performance.now() - acked))));
-          }
-        }
-      } catch (e) {
-        errors++;
-        firstError ||= String(e);
-      }
-    }
-  };
   // A like of the notified video by a new fan every 200 ms, measured from send to receive.
-  const notifier = (async () => {
-    let n = 1;
-    while (performance.now() < deadline && n < USERS) {
-      const u = n++;
-      if (liked.has(`${u}/${notifyVideo}`)) continue;
+  const notifier = async () => {
+    const client = createClient(EngagementService, createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true }));
+    for (let u = 1; performance.now() < deadline && u < USERS; u++) {
       pending.set(users[u]!, performance.now());
-      liked.add(`${u}/${notifyVideo}`);
-      await clients[u]!.likeVideo({ requestId: rid(), videoId: notifyVideo }).catch(() => errors++);
+      await client.likeVideo({ requestId: rid(), videoId: notifyVideo }, { headers: { authorization: `Bearer ${tokens[u]}` } }).catch(() => errors++);
       await new Promise((r) => setTimeout(r, 200));
     }
-  })();
-  const started = performance.now();
-  await Promise.all([...Array.from({ length: CONCURRENCY }, (_, w) => worker(w)), notifier]);
-  const elapsed = (performance.now() - started) / 1000;
+  };
+  const profiler = await startProfile();
+  const cpuBefore = process.cpuUsage();
+  const input: LoadInput = { baseUrl, tokens, videos: videos.slice(1), seconds: SECONDS, concurrency: CONCURRENCY };
+  const load = new Worker(new URL("./load.worker.ts", import.meta.url), { workerData: input });
+  const done = new Promise<Extract<LoadMessage, { type: "done" }>>((resolve, reject) => {
+    load.on("message", (m: LoadMessage) => {
+      if (m.type === "done") return resolve(m);
+      freshnessWaits.push(counts.waitFor(m.consistencyToken, 10_000).then((ok) => void (ok && freshness.push(epochNow() - m.sentAt))));
+    });
+    load.on("error", reject);
+  });
+  const [totals] = await Promise.all([done, notifier()]);
+  await load.terminate();
+  const cpu = process.cpuUsage(cpuBefore);
+  const load1 = loadavg()[0]!;
+  await profiler?.stop(profile);
+  const { views, likes, elapsedSeconds: elapsed, firstError } = totals;
+  errors += totals.errors;
   await Promise.all(freshnessWaits);
   await new Promise((r) => setTimeout(r, 1_000));
   streamAbort.abort();
@@ -147,6 +133,28 @@ async function run(profile: "embedded" | "server") {
     notificationP99Ms: percentile(notifyLatency, 99),
     notificationsMeasured: notifyLatency.length,
     notificationsLost: pending.size,
+    // CPU of this process (the server, and the load generator's thread) per command, and the machine's load:
+    // on a shared machine throughput swings with other jobs, CPU per command much less.
+    processCpuMsPerCommand: Number(((cpu.user + cpu.system) / 1000 / (views + likes)).toFixed(3)),
+    loadAverage1m: Number(load1.toFixed(2)),
+  };
+}
+
+/** BENCH_CPU_PROFILE=dir: a .cpuprofile of the measured window only (not setup), per profile. */
+async function startProfile() {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 500 });
+  await session.post("Profiler.start");
+  return {
+    async stop(name: string) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(`${dir}/engagement-${name}.cpuprofile`, JSON.stringify(profile));
+      session.disconnect();
+    },
   };
 }
 
@@ -171,7 +179,11 @@ const rows: Row[] = results.map((r) => ({
   "notification p50 ms": r.notificationP50Ms,
   "notification p99 ms": r.notificationP99Ms,
   "notifications (lost)": `${r.notificationsMeasured} (${r.notificationsLost})`,
+  "CPU ms/command": r.processCpuMsPerCommand,
+  "load avg": r.loadAverage1m,
 }));
 printTable(`bench:engagement — ${SECONDS} s, ${CONCURRENCY} in flight, 80 % views, one process`, rows);
 for (const r of results) if (r.firstError) console.log(`${r.profile}: first error: ${r.firstError}`);
 printJson({ bench: "engagement", seconds: SECONDS, concurrency: CONCURRENCY, results });
+// The Redis pub/sub subscriber connection outlives flick.stop(); nothing is left to do.
+process.exit(0);
