@@ -10,12 +10,19 @@ import { socialAudience, type Audience } from "./upstream/audience.js";
 import { peopleFromIdentity, type People } from "./upstream/people.js";
 import { videoFactsFromStreams, type VideoFacts, type VideoFactsSource } from "./upstream/video-facts.js";
 
+/** What a handler knows of its request: media URLs are built as the client reached us. */
+export interface RequestInfo {
+  requestHeader: Headers;
+  url: string;
+}
+
 /**
  * Renders full Video messages for liked and saved lists. The video context owns the
- * message (playback URLs, sound, hashtags); until it registers a renderer, a minimal one
- * (engagement's own facts, stats and viewer state) serves.
+ * message (playback URLs, sound, hashtags); engagement.module.ts plugs its rendering in,
+ * and where none is set (a context under test alone) a minimal one (engagement's own
+ * facts, stats and viewer state) serves.
  */
-export type VideoRenderer = (viewerId: string | undefined, videos: readonly VideoFacts[]) => Promise<Map<string, Video>>;
+export type VideoRenderer = (viewerId: string | undefined, videos: readonly VideoFacts[], request: RequestInfo | undefined) => Promise<Map<string, Video>>;
 
 export interface EngagementContext {
   platform: Platform;

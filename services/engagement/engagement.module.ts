@@ -11,13 +11,15 @@ import { engagementContext, type EngagementContext } from "./engagement.context.
 import { engagementService } from "./engagement.service.js";
 import { videoHooks } from "../video/video.hooks.js";
 import { engagementStats, likesReceived, likedOrSaved } from "./queries/stats.query.js";
+import { catalogRenderer } from "./upstream/video-renderer.js";
 
 export interface EngagementModule extends FeatureModule {
   context: EngagementContext;
 }
 
-export const createEngagementModule: FeatureFactory = (platform): EngagementModule => {
+export const createEngagementModule: FeatureFactory = async (platform): Promise<EngagementModule> => {
   const ctx = engagementContext(platform);
+  ctx.renderVideos = await catalogRenderer(platform);
   const hooks = identityHooks(platform);
   const videoCount = hooks.profileStats?.videoCount;
   hooks.profileStats = {

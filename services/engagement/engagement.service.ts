@@ -51,10 +51,11 @@ export function engagementService(ctx: EngagementContext): ServiceImpl<typeof En
         limit: req.limit,
         cursor: req.cursor,
         consistencyToken: req.consistencyToken,
+        request: call,
       });
     },
     async listSavedVideos(req, call) {
-      return listSavedVideos(ctx, signedIn(call).userId, { limit: req.limit, cursor: req.cursor, consistencyToken: req.consistencyToken });
+      return listSavedVideos(ctx, signedIn(call).userId, { limit: req.limit, cursor: req.cursor, consistencyToken: req.consistencyToken, request: call });
     },
   };
 }

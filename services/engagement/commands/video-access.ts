@@ -12,7 +12,11 @@ export type AccessMode =
   | "act"
   /** Record a view: a block hides the video (NOT_FOUND); blocks may be a second old. */
   | "view"
-  /** Unlike, unsave: the video must exist; the caller's own engagement may be undone. */
+  /**
+   * Unlike, unsave: checked as "act" (a video the caller may not see is NOT_FOUND, a
+   * block PERMISSION_DENIED), except that engagement with a deleted or failed video may
+   * still be undone.
+   */
   | "undo";
 
 export interface VideoAccess {
@@ -27,15 +31,15 @@ export async function accessVideo(ctx: EngagementContext, viewerId: string | und
     if (mode === "undo" && video) return { video, standing: undefined };
     throw new NotFoundError("video", videoId);
   }
-  if (mode === "undo") return { video, standing: undefined };
   const own = viewerId === video.creatorId;
   if (video.status !== "ready") {
     if (own) throw new FailedPreconditionError("the video is not published yet", "VIDEO_NOT_PUBLISHED");
     throw new NotFoundError("video", videoId);
   }
-  const standing = await ctx.audience.towardsVideo(viewerId, video, { fresh: mode === "act" });
+  const acting = mode !== "view";
+  const standing = await ctx.audience.towardsVideo(viewerId, video, { fresh: acting });
   // A video the caller could not see anyway stays NOT_FOUND: a block says no more than that.
-  if (mode === "act" && standing.canSeeButForBlocks && (standing.creatorBlocksViewer || standing.viewerBlocksCreator)) {
+  if (acting && standing.canSeeButForBlocks && (standing.creatorBlocksViewer || standing.viewerBlocksCreator)) {
     throw new PermissionDeniedError(standing.viewerBlocksCreator ? "you have blocked this creator: unblock first" : "the creator has blocked you");
   }
   if (!standing.canSee) throw new NotFoundError("video", videoId);

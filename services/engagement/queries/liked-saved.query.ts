@@ -6,7 +6,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { LikedVideoSchema, SavedVideoSchema, type LikedVideo, type SavedVideo } from "@flick/contracts/flick/engagement/v1/engagement_pb";
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from "@flick/kernel";
 import { decodeListCursor, encodeListCursor } from "../../social/paging.js";
-import type { EngagementContext } from "../engagement.context.js";
+import type { EngagementContext, RequestInfo } from "../engagement.context.js";
 import { userLikedVideosTable, userSavedVideosTable } from "../projections/engagement-lists.projection.js";
 import { awaitToken } from "./consistency.js";
 import { DEFAULT_LIMIT } from "./comments.query.js";
@@ -24,6 +24,7 @@ async function page(
   limit: number,
   cursor: string,
   scan: (limit: number, cursor: string | undefined) => Promise<{ rows: Entry[]; cursor?: string }>,
+  request: RequestInfo | undefined,
 ) {
   const viewer = await ctx.audience.context(viewerId);
   const kept: Entry[] = [];
@@ -45,7 +46,7 @@ async function page(
     more = p.cursor !== undefined && p.rows.length === want;
   }
   const facts = await ctx.videos.get(kept.map((k) => k.videoId));
-  const cards = await renderVideos(ctx, viewerId, [...facts.values()]);
+  const cards = await renderVideos(ctx, viewerId, [...facts.values()], request);
   return { entries: kept.filter((k) => cards.has(k.videoId)), cards, nextCursor: more ? encodeListCursor(list, position) : "" };
 }
 
@@ -53,6 +54,8 @@ export interface ListInput {
   limit: number;
   cursor: string;
   consistencyToken: string;
+  /** The request, for media URLs as the client reached the server. */
+  request?: RequestInfo;
 }
 
 export async function listLikedVideos(ctx: EngagementContext, callerId: string | undefined, userId: string, input: ListInput) {
@@ -76,7 +79,7 @@ export async function listLikedVideos(ctx: EngagementContext, callerId: string |
   const result = await page(ctx, callerId, `liked:${ownerId}`, input.limit || DEFAULT_LIMIT, input.cursor, async (limit, cursor) => {
     const p = await table.scan({ user_id: ownerId }, { limit, cursor });
     return { rows: p.rows.map((r) => ({ videoId: r.video_id, at: r.liked_at })), cursor: p.cursor };
-  });
+  }, input.request);
   const videos: LikedVideo[] = result.entries.map((e) => create(LikedVideoSchema, { video: result.cards.get(e.videoId), likedAt: timestampFromDate(e.at) }));
   return { videos, nextCursor: result.nextCursor, caughtUp };
 }
@@ -88,7 +91,7 @@ export async function listSavedVideos(ctx: EngagementContext, callerId: string, 
   const result = await page(ctx, callerId, `saved:${callerId}`, input.limit || DEFAULT_LIMIT, input.cursor, async (limit, cursor) => {
     const p = await table.scan({ user_id: callerId }, { limit, cursor });
     return { rows: p.rows.map((r) => ({ videoId: r.video_id, at: r.saved_at })), cursor: p.cursor };
-  });
+  }, input.request);
   const videos: SavedVideo[] = result.entries.map((e) => create(SavedVideoSchema, { video: result.cards.get(e.videoId), savedAt: timestampFromDate(e.at) }));
   return { videos, nextCursor: result.nextCursor, caughtUp };
 }

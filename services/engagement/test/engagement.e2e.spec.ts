@@ -63,6 +63,10 @@ describeEachProfile("engagement", ({ env }) => {
     expect(list.caughtUp).toBe(true);
     expect(list.videos.map((v) => v.video?.videoId)).toEqual([video]);
     expect(list.videos[0]!.video?.stats?.likes).toBe(2n);
+    // Rendered as the video context renders it everywhere: playback and cover as URLs.
+    expect(list.videos[0]!.video).toMatchObject({ caption: "a video", duetEnabled: true });
+    expect(list.videos[0]!.video?.thumbnailUrl).toMatch(new RegExp(`^https?://.+/videos/${video}/thumb\\.jpg$`));
+    expect(list.videos[0]!.video?.playback?.masterPlaylistUrl).toMatch(new RegExp(`^https?://.+/videos/${video}/master\\.m3u8$`));
     expect(await w.anonymous.engagement.listLikedVideos({ userId: open.id }).then((r) => r.videos.length)).toBe(1);
     expect(await code(stranger.engagement.listLikedVideos({ userId: closed.id }))).toBe(Code.PermissionDenied);
     expect(await code(w.anonymous.engagement.listLikedVideos({}))).toBe(Code.Unauthenticated);
@@ -73,6 +77,7 @@ describeEachProfile("engagement", ({ env }) => {
     const mine = await open.engagement.listSavedVideos({ consistencyToken: saved.consistencyToken });
     expect(mine.videos.map((v) => v.video?.videoId)).toEqual([video]);
     expect(mine.videos[0]!.video?.viewer).toMatchObject({ hasLiked: true, hasSaved: true });
+    expect(mine.videos[0]!.video?.playback?.masterPlaylistUrl).toContain(`/videos/${video}/master.m3u8`);
     // Someone else's saved list cannot even be named: the RPC lists the caller's own.
     expect((await stranger.engagement.listSavedVideos({})).videos).toEqual([]);
     expect(await code(w.anonymous.engagement.listSavedVideos({}))).toBe(Code.Unauthenticated);
@@ -97,6 +102,16 @@ describeEachProfile("engagement", ({ env }) => {
     expect(await code(stranger.engagement.likeVideo({ requestId: rid(), videoId: friendsVideo }))).toBe(Code.NotFound);
     // The creator may like their own private video.
     expect((await creator.engagement.likeVideo({ requestId: rid(), videoId: privateVideo })).liked).toBe(true);
+    // Undoing follows the same rule: a video one may not see is not found, a block says so.
+    for (const undo of [stranger.engagement.unlikeVideo, stranger.engagement.unsaveVideo]) {
+      expect(await code(undo({ requestId: rid(), videoId: privateVideo }))).toBe(Code.NotFound);
+      expect(await code(undo({ requestId: rid(), videoId: friendsVideo }))).toBe(Code.NotFound);
+      expect(await code(undo({ requestId: rid(), videoId: "vid_nope" }))).toBe(Code.NotFound);
+    }
+    expect(await code(fan.engagement.unlikeVideo({ requestId: rid(), videoId: open }))).toBe(Code.PermissionDenied);
+    expect(await code(fan.engagement.unsaveVideo({ requestId: rid(), videoId: privateVideo }))).toBe(Code.NotFound);
+    expect(await code(w.anonymous.engagement.unsaveVideo({ requestId: rid(), videoId: open }))).toBe(Code.Unauthenticated);
+    expect((await creator.engagement.unlikeVideo({ requestId: rid(), videoId: privateVideo })).liked).toBe(false);
   });
 
   it("counts shares, each request once, and checks their targets", async () => {

@@ -9,7 +9,7 @@ import { CommentService } from "@flick/contracts/flick/engagement/v1/comment_ser
 import { EngagementService } from "@flick/contracts/flick/engagement/v1/engagement_service_pb";
 import { AccountRegisteredSchema, ProfileUpdatedSchema } from "@flick/contracts/flick/events/v1/identity_pb";
 import { FollowedSchema, UserBlockedSchema } from "@flick/contracts/flick/events/v1/social_pb";
-import { VideoPrivacy, VideoPublishedSchema, VideoRemixKind, VideoRemixSchema } from "@flick/contracts/flick/events/v1/video_pb";
+import { HlsPlaybackSchema, VideoPrivacy, VideoPublishedSchema, VideoRemixKind, VideoRemixSchema } from "@flick/contracts/flick/events/v1/video_pb";
 import { NotificationService } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { createProtobufCodec } from "@flick/kernel";
 import { createRegistry, type Message } from "@bufbuild/protobuf";
@@ -85,6 +85,8 @@ export function world(server: TestServer) {
           duetEnabled: true,
           stitchEnabled: true,
           durationMs: options.durationMs ?? 15_000,
+          thumbnailPath: `videos/${videoId}/thumb.jpg`,
+          playback: create(HlsPlaybackSchema, { masterPlaylistPath: `videos/${videoId}/master.m3u8` }),
           remix: options.remixOf
             ? create(VideoRemixSchema, {
                 kind: options.remixOf.kind === "duet" ? VideoRemixKind.DUET : VideoRemixKind.STITCH,
