@@ -7,6 +7,7 @@ import type { Platform, ReadModel } from "../platform/platform.js";
 import { peopleFromIdentity, type People } from "../engagement/upstream/people.js";
 import { inboxProjection } from "./projections/inbox.projection.js";
 import { checkpointOf } from "./update-ids.js";
+import type { Thumbnails } from "./upstream/thumbnails.js";
 
 export const inboxChannel = (userId: string) => `inbox.${userId}`;
 export const DEFAULT_HEARTBEAT_MS = 30_000;
@@ -19,6 +20,8 @@ export interface NotificationContext {
   inbox: ReadModel;
   pubsub: PubSub;
   people: People;
+  /** Notification cover images; set by the module (absent: notifications show none). */
+  thumbnails: Thumbnails | undefined;
   heartbeatMs: number;
   now(): Date;
 }
@@ -46,6 +49,7 @@ export function notificationContext(platform: Platform, options: { heartbeatMs?:
     inbox,
     pubsub,
     people: peopleFromIdentity(platform),
+    thumbnails: undefined,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     now: platform.clock,
   };

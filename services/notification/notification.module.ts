@@ -5,14 +5,16 @@ import { register } from "@flick/server";
 import type { FeatureFactory, FeatureModule } from "../platform/module.js";
 import { notificationContext, type NotificationContext } from "./notification.context.js";
 import { notificationService } from "./notification.service.js";
+import { catalogThumbnails } from "./upstream/thumbnails.js";
 
 export interface NotificationModule extends FeatureModule {
   context: NotificationContext;
 }
 
 export function notificationModule(options: { heartbeatMs?: number } = {}): FeatureFactory {
-  return (platform): NotificationModule => {
+  return async (platform): Promise<NotificationModule> => {
     const ctx = notificationContext(platform, options);
+    ctx.thumbnails = await catalogThumbnails(platform);
     return { name: "notification", services: [register(NotificationService, notificationService(ctx))], context: ctx };
   };
 }

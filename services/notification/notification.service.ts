@@ -12,7 +12,7 @@ import { inboxState, listNotifications, unreadCount } from "./queries/inbox.quer
 export function notificationService(ctx: NotificationContext): ServiceImpl<typeof NotificationService> {
   return {
     async listNotifications(req, call) {
-      return listNotifications(ctx, signedIn(call).userId, { kinds: req.kinds, limit: req.limit, cursor: req.cursor });
+      return listNotifications(ctx, signedIn(call).userId, { kinds: req.kinds, limit: req.limit, cursor: req.cursor, request: call });
     },
     async getUnreadCount(req, call) {
       const userId = signedIn(call).userId;
@@ -30,7 +30,7 @@ export function notificationService(ctx: NotificationContext): ServiceImpl<typeo
     async *streamNotifications(req, call) {
       const userId = signedIn(call).userId;
       const signal = AbortSignal.any([call.signal, call.values.get(shutdownKey)]);
-      yield* streamInbox(ctx, userId, req.afterId, signal);
+      yield* streamInbox(ctx, userId, req.afterId, signal, call);
     },
   };
 }

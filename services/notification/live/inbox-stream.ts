@@ -13,13 +13,20 @@ import { inboxChannel, type NotificationContext } from "../notification.context.
 import { changesTable, entriesTable } from "../projections/inbox.tables.js";
 import { inboxState, renderEntries, unreadCount } from "../queries/inbox.query.js";
 import { checkUpdateId } from "../update-ids.js";
+import type { RequestInfo } from "../../video/queries/video-view.js";
 
 /** How often a stream re-reads without a message, in case one was lost. */
 export const POLL_MS = 2_000;
 /** After a message names an update not yet visible, how long to keep re-reading. */
 const SETTLE_MS = 2_000;
 
-export async function* streamInbox(ctx: NotificationContext, userId: string, afterId: string, signal: AbortSignal): AsyncGenerator<StreamNotificationsResponse> {
+export async function* streamInbox(
+  ctx: NotificationContext,
+  userId: string,
+  afterId: string,
+  signal: AbortSignal,
+  request?: RequestInfo,
+): AsyncGenerator<StreamNotificationsResponse> {
   if (afterId) checkUpdateId(afterId, "after_id");
   const subscription = await ctx.pubsub.subscribe(inboxChannel(userId), { signal, bufferSize: 64 });
   const store = await ctx.inbox.store();
@@ -70,7 +77,7 @@ export async function* streamInbox(ctx: NotificationContext, userId: string, aft
           const out = create(StreamNotificationsResponseSchema, { updateId: row.update_id });
           if (row.change === "notification") {
             const entry = await entries.get({ recipient_id: userId, notification_id: row.notification_id ?? "" });
-            const [notification] = entry ? await renderEntries(ctx, viewer, state, [entry]) : [];
+            const [notification] = entry ? await renderEntries(ctx, viewer, state, [entry], request) : [];
             // Superseded by a later change of the same entry (sent then), or not to show.
             if (!notification || entry!.update_id !== row.update_id) {
               last = row.update_id;

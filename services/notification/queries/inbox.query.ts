@@ -8,6 +8,7 @@ import type { ReadStore } from "@flick/read-store";
 import { decodeListCursor, encodeListCursor } from "../../social/paging.js";
 import { loadViewerContext, type ViewerContext } from "../../social/visibility.js";
 import type { NotificationContext } from "../notification.context.js";
+import type { RequestInfo } from "../../video/queries/video-view.js";
 import { entriesTable, orderTable, stateTable, type EntryRow } from "../projections/inbox.tables.js";
 import { ValidationError } from "@flick/kernel";
 
@@ -42,9 +43,18 @@ export async function unreadCount(store: ReadStore, userId: string, state: Inbox
   return Math.min(count, MAX_UNREAD);
 }
 
-export async function renderEntries(ctx: NotificationContext, viewer: ViewerContext, state: InboxState, rows: readonly EntryRow[]): Promise<Notification[]> {
+export async function renderEntries(
+  ctx: NotificationContext,
+  viewer: ViewerContext,
+  state: InboxState,
+  rows: readonly EntryRow[],
+  request?: RequestInfo,
+): Promise<Notification[]> {
   const actorIds = rows.flatMap((r) => (Array.isArray(r.actor_ids) ? (r.actor_ids as string[]) : []));
-  const people = await ctx.people.summaries(actorIds.filter((a) => viewer.canInteract(a)));
+  const [people, thumbnails] = await Promise.all([
+    ctx.people.summaries(actorIds.filter((a) => viewer.canInteract(a))),
+    ctx.thumbnails?.(viewer, rows.map((r) => r.video_id ?? ""), request),
+  ]);
   const out: Notification[] = [];
   for (const r of rows) {
     if (r.removed || !r.update_id) continue;
@@ -62,6 +72,7 @@ export async function renderEntries(ctx: NotificationContext, viewer: ViewerCont
         parentCommentId: r.parent_comment_id ?? "",
         challengeId: r.challenge_id ?? "",
         relatedVideoId: r.related_video_id ?? "",
+        thumbnailUrl: thumbnails?.get(r.video_id ?? "") ?? "",
         previewText: r.preview_text ?? "",
         read: !!r.read || (state.readUpTo !== "" && r.update_id <= state.readUpTo),
         createdAt: r.created_at ? timestampFromDate(r.created_at) : undefined,
@@ -73,7 +84,11 @@ export async function renderEntries(ctx: NotificationContext, viewer: ViewerCont
   return out;
 }
 
-export async function listNotifications(ctx: NotificationContext, userId: string, input: { kinds: NotificationKind[]; limit: number; cursor: string }) {
+export async function listNotifications(
+  ctx: NotificationContext,
+  userId: string,
+  input: { kinds: NotificationKind[]; limit: number; cursor: string; request?: RequestInfo },
+) {
   const store = await ctx.inbox.store();
   const state = await inboxState(store, userId);
   const viewer = await loadViewerContext(ctx.platform, userId);
@@ -98,7 +113,7 @@ export async function listNotifications(ctx: NotificationContext, userId: string
     const found = await Promise.all(rows.map((r) => entries.get({ recipient_id: userId, notification_id: r.notification_id ?? "" })));
     // An order row whose entry has moved on (a partly applied change) is left out.
     const current = found.filter((e, i): e is EntryRow => e !== undefined && e.update_id === rows[i]!.update_id);
-    out.push(...(await renderEntries(ctx, viewer, state, current)));
+    out.push(...(await renderEntries(ctx, viewer, state, current, input.request)));
     position = page.cursor;
     more = page.cursor !== undefined && page.rows.length === want;
   }

@@ -64,6 +64,8 @@ describeEachProfile("notifications", ({ env }) => {
     expect(likes).toHaveLength(1);
     expect(likes[0]!.actorCount).toBe(3n);
     expect(likes[0]!.actors.map((a) => a.userId)).toEqual([cleo.id, ben.id, ana.id]);
+    // The video's cover from the catalogue, as a URL.
+    expect(likes[0]!.thumbnailUrl).toMatch(new RegExp(`^https?://.+/videos/${video}/thumb\\.jpg$`));
     expect(inbox.notifications.filter((n) => n.kind === NotificationKind.COMMENT).map((n) => n.commentId)).toEqual([top.id]);
     expect(inbox.unreadCount).toBe(2n);
     const anaInbox = await ana.notifications.listNotifications({});
