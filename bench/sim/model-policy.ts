@@ -33,6 +33,32 @@ export class ModelPolicy implements Policy {
       });
     }
     this.model.refresh();
+    this.cheat();
+    if (process.env.SIM_CHEAT_TASTE) {
+      const m = this.model as unknown as { tasteOf(v: unknown): Float32Array };
+      m.tasteOf = () => {
+        const th = this.current!.taste;
+        let n = 0;
+        for (const x of th) n += x * x;
+        const out = new Float32Array(64);
+        for (let t = 0; t < th.length; t++) out[t] = (5.5 * th[t]!) / Math.sqrt(n);
+        return out;
+      };
+    }
+  }
+
+  /** SIM_CHEAT=mix: replace the model's video vectors by the true topic mixes (tuning only: a ceiling). */
+  private cheat() {
+    if (process.env.SIM_CHEAT !== "mix") return;
+    const T = this.world.params.topics;
+    for (const [id, e] of this.model.videos) {
+      const v = Number(id);
+      const out = new Float32Array(e.vector.length);
+      for (let t = 0; t < T; t++) out[t] = this.world.videos.mix[v * T + t]!;
+      let n = 0;
+      for (const x of out) n += x * x;
+      e.vector = out.map((x) => x / Math.sqrt(n));
+    }
   }
 
   private key(viewer: Viewer) {
@@ -42,6 +68,19 @@ export class ModelPolicy implements Policy {
   page(viewer: Viewer, shown: Shown, size: number): number[] {
     this.current = viewer;
     const history = shown.order.slice(-9).map((v) => ({ videoId: String(v), creatorId: `c${this.world.videos.creator[v]}`, soundId: `s${this.world.videos.sound[v]}` }));
+    if (process.env.SIM_DEBUG && !viewer.spec.background && viewer.spec.index % 10 === 0 && viewer.swipes % 40 === 0 && viewer.swipes > 0) {
+      const m = this.model as unknown as { viewers: Map<string, unknown>; tasteOf(v: unknown): Float32Array };
+      const entry = m.viewers.get(this.key(viewer));
+      if (entry) {
+        const u = m.tasteOf(entry);
+        const th = viewer.taste;
+        let d = 0, nu = 0, nt = 0;
+        for (let t = 0; t < th.length; t++) (d += u[t]! * th[t]!, nu += u[t]! ** 2, nt += th[t]! ** 2);
+        let rest = 0;
+        for (let t = th.length; t < u.length; t++) rest += u[t]! ** 2;
+        console.log(`v${viewer.spec.index} swipe ${viewer.swipes} cos(u,θ) ${(d / Math.sqrt(nu * nt)).toFixed(2)} |u| ${Math.sqrt(nu).toFixed(2)} offdims ${Math.sqrt(rest).toFixed(2)}`);
+      }
+    }
     const r = this.model.pageNow({ viewerKey: this.key(viewer), limit: size, history, exclude: new Set(), visible: () => true, now: this.now });
     if (process.env.SIM_DEBUG && !viewer.spec.background && viewer.spec.index % 20 === 0) {
       const base = r.items.map((i) => viewer.baseScore(Number(i.videoId)));
@@ -55,7 +94,10 @@ export class ModelPolicy implements Policy {
     if (!this.current) return;
     this.model.observeView(this.key(this.current), String(v), watch.ratio, this.now);
     if (watch.liked || watch.shared) this.model.observeEndorsement(this.key(this.current), String(v));
-    if (++this.views % 2000 === 0) this.model.refresh();
+    if (++this.views % 2000 === 0) {
+      this.model.refresh();
+      this.cheat();
+    }
   }
 
   weights() {

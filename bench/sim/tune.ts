@@ -32,7 +32,7 @@ const { world: wp, run } = configFrom(json, {
 const params: RecommenderParams = structuredClone(defaultParams);
 for (const kv of values.set!.split(",").filter(Boolean)) {
   const [k, v] = kv.split("=");
-  if (k === "gamma" || k === "lambda") params.viewer[k] = Number(v);
+  if (k === "gamma" || k === "lambda" || k === "memory" || k === "steps") params.viewer[k] = Number(v);
   else (params as unknown as Record<string, number>)[k!] = Number(v);
 }
 const world = buildWorld(wp, run);
@@ -41,6 +41,7 @@ const show = (name: string, sessions: Parameters<typeof measure>[0], seconds: nu
   console.log(
     `${name.padEnd(20)} WTR ${m.wtr.toFixed(3)} ratio ${m.watchRatio.toFixed(3)} cov ${m.coverage.toFixed(3)} viol ${m.violations} cold ${m.coldStart} recov ${m.recovery} (${seconds.toFixed(1)} s)`,
   );
+  console.log("  per 10 swipes:", Array.from({ length: Math.ceil(m.wtrBySwipe.length / 20) }, (_, i) => m.wtrBySwipe.slice(i * 20, i * 20 + 20).reduce((a, b) => a + b, 0) / 20).map((x) => x.toFixed(2)).join(" "));
   return m;
 };
 if (!values["no-oracle"]) {

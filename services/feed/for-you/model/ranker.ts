@@ -8,7 +8,7 @@ export type FeatureName = (typeof FEATURES)[number];
 export type FeatureVector = Float64Array; // in FEATURES order
 
 export interface FeatureInput {
-  /** ⟨viewer taste, video vector⟩: the viewer model's personal estimate. */
+  /** ⟨viewer taste, video vector⟩: the viewer model's personal estimate (logit units). */
   taste: number;
   /** Logit of the video's smoothed watch-through rate (creator's rate as its prior). */
   appeal: number;
@@ -30,7 +30,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export class Ranker {
   /** Starting weights: sensible signs and sizes, refined by the first few thousand views. */
-  readonly weights = Float64Array.of(0, 4, 1, -0.3, -0.3, 0.3, 0);
+  readonly weights = Float64Array.of(0, 1, 1, -0.3, -0.3, 0.3, 0);
   updates = 0;
 
   constructor(private readonly learningRate = 0.01) {}

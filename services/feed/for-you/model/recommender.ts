@@ -50,6 +50,8 @@ interface ViewerEntry {
   model: ViewerModel;
   /** The last videos viewed, oldest first (for repetition). */
   recent: string[];
+  /** The first videos the viewer saw (up to COLD_START_VIEWS), for spreading the first pages. */
+  early: string[];
   /** The last videos watched through, oldest first. */
   finished: string[];
   seen: Set<string>;
@@ -70,19 +72,22 @@ export interface RecommenderParams {
   popular: number;
   fresh: number;
   random: number;
-  /** Learn tastes from the watch ratio (1 when finished) rather than finished or not. */
-  ratioTarget: number;
+  /** Weight of the cold-start spread (in repetition units). */
+  spread: number;
+  /** Learn tastes from the share watched (1 when finished), not only finished or not. */
+  softLabels: number;
 }
 
 export const defaultParams: RecommenderParams = {
   viewer: defaultViewerParams,
-  explore: 0.3,
+  explore: 1,
   behaviour: 0.35,
   nearest: 200,
   popular: 300,
   fresh: 60,
   random: 150,
-  ratioTarget: 1,
+  softLabels: 0,
+  spread: 2,
 };
 
 export interface PageRequest {
@@ -117,6 +122,8 @@ export interface PageItem {
 
 const DAY = 86_400_000;
 const REPETITION_WINDOW = 5;
+/** A new viewer's first views: their pages are spread over topics not yet tried. */
+const COLD_START_VIEWS = 24;
 const logit = (p: number) => Math.log(p / (1 - p));
 
 export class Recommender {
@@ -127,15 +134,6 @@ export class Recommender {
   private readonly embedding = new ContentEmbedding();
   readonly ranker = new Ranker();
   private totals = { views: 0, completions: 0 };
-  /** Running mean of the watch ratio of views not watched through. */
-  private partial = {
-    mean: 0.4,
-    n: 0,
-    add(x: number) {
-      this.n = Math.min(this.n + 1, 10_000);
-      this.mean += (x - this.mean) / this.n;
-    },
-  };
   private popular: string[] = [];
   private newest: string[] = [];
   /** Public videos, for the exploration sample and exact search (swap-removed). */
@@ -225,18 +223,13 @@ export class Recommender {
     if (!video) return;
     const viewer = this.viewer(viewerKey);
     const completed = ratio >= 1 - 1e-9 ? 1 : 0;
-    const x = this.featuresOf(viewer, video, this.recentVectors(viewer.recent), at);
-    const general = this.ranker.predictGeneral(x);
+    const x = this.featuresOf(viewer, video, this.recentVectors(viewer.recent), at, false, true);
     this.ranker.learn(x, completed);
-    // The viewer model learns from how much of the video was watched, not only whether it
-    // was finished: a skip after a second and a drop-off near the end say different things.
-    const watched = Math.min(1, Math.max(0, ratio));
-    // Clamped: while the ranker is young its predictions swing, and a viewer's taste must
-    // not be learnt as "everything was a bit worse than a wild guess".
-    const baseline = Math.min(0.85, Math.max(0.15, general));
-    const expected = baseline + (1 - baseline) * this.partial.mean;
-    viewer.model.learn(videoId, (this.params.ratioTarget ? watched : completed) - (this.params.ratioTarget ? expected : baseline));
-    if (!completed) this.partial.add(watched);
+    // The taste is learnt against what the general ranker expected of this view.
+    // The share of the video watched is a soft label: a drop-off near the end says far more
+    // interest than a swipe after a second, and a viewer's taste is learnt from every view.
+    const soft = this.params.softLabels ? Math.min(1, Math.max(0, ratio)) : completed;
+    viewer.model.learn(videoId, this.ranker.logit(x) - this.ranker.weights[1]! * x[1]!, completed ? 1 : soft);
 
     video.views++;
     video.completions += completed;
@@ -248,6 +241,7 @@ export class Recommender {
 
     viewer.seen.add(videoId);
     viewer.recent.push(videoId);
+    if (viewer.early.length < COLD_START_VIEWS) viewer.early.push(videoId);
     if (viewer.recent.length > REPETITION_WINDOW) viewer.recent.shift();
     if (completed) {
       for (const other of viewer.finished) {
@@ -275,7 +269,9 @@ export class Recommender {
     const video = this.videos.get(videoId);
     if (!video) return;
     const viewer = this.viewer(viewerKey);
-    viewer.model.learn(videoId, 0.5);
+    // Counted as a finished view, twice over.
+    const x = this.featuresOf(viewer, video, [], 0, false, true);
+    viewer.model.learn(videoId, this.ranker.logit(x) - this.ranker.weights[1]! * x[1]!, 1, 2);
   }
 
   /** The viewer has seen these (e.g. watched on a profile): never recommend them again. */
@@ -425,6 +421,10 @@ export class Recommender {
     const history: Served[] = req.history.map((h) => ({ creatorId: h.creatorId, soundId: h.soundId }));
     const recentVecs = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
     const taken = new Set<number>();
+    // Cold start: while the viewer has seen fewer than COLD_START_VIEWS videos, a candidate
+    // close to anything they have already been shown is held back, so the first pages try
+    // as many different subjects as they can (maximal marginal relevance).
+    const early = viewer && viewer.model.views < COLD_START_VIEWS && this.params.spread > 0 ? this.recentVectors(viewer.early) : [];
     const pick = (): number => {
       let best = -1;
       let bestValue = -Infinity;
@@ -434,6 +434,11 @@ export class Recommender {
         if (taken.has(i) || !allowsNext(history, { creatorId: c.v.creatorId, soundId: c.v.soundId })) continue;
         let rep = 0;
         for (const r of recentVecs) rep += Math.max(0, dot(c.v.vector, r));
+        if (early.length) {
+          let closest = 0;
+          for (const r of early) closest = Math.max(closest, dot(c.v.vector, r));
+          rep += this.params.spread * closest;
+        }
         const value = c.base + repetitionWeight * rep;
         if (value > bestValue) [best, bestValue] = [i, value];
       }
@@ -480,7 +485,7 @@ export class Recommender {
 
   private viewer(key: string): ViewerEntry {
     let v = this.viewers.get(key);
-    if (!v) this.viewers.set(key, (v = { model: new ViewerModel(this.params.viewer), recent: [], finished: [], seen: new Set(), creators: new Map() }));
+    if (!v) this.viewers.set(key, (v = { model: new ViewerModel(this.params.viewer), recent: [], early: [], finished: [], seen: new Set(), creators: new Map() }));
     return v;
   }
 
@@ -520,12 +525,13 @@ export class Recommender {
     return out;
   }
 
-  private featuresOf(viewer: ViewerEntry | undefined, v: VideoEntry, recent: readonly Float32Array[], now: number, follows = false): FeatureVector {
+  /** `stale`: use the viewer's last fitted taste without refitting (learning a view). */
+  private featuresOf(viewer: ViewerEntry | undefined, v: VideoEntry, recent: readonly Float32Array[], now: number, follows = false, stale = false): FeatureVector {
     let repetition = 0;
     for (const r of recent) repetition += Math.max(0, dot(v.vector, r));
     const finishedOfCreator = viewer?.creators.get(v.creatorId) ?? 0;
     return features({
-      taste: viewer ? dot(this.tasteOf(viewer), v.vector) : 0,
+      taste: viewer ? dot((stale ? viewer.model.lastTaste() : this.tasteOf(viewer)) ?? v.vector.map(() => 0), v.vector) : 0,
       appeal: this.appeal(v),
       duration: Math.log(Math.max(1000, v.durationMs) / 20_000),
       repetition,

@@ -1,79 +1,116 @@
-// One viewer's taste, learnt from their recent views: a ridge regression (recent views
-// weigh more) of "did they watch it, beyond what the video's general appeal predicts" on
-// the videos' vectors. The estimate u points at what the viewer likes; A⁻¹ says how
-// unsure we still are in each direction, which the ranker turns into an exploration
-// bonus (LinUCB), so a new viewer is shown a spread of topics and learns fast.
+// One viewer's taste, learnt from their recent views: a Bayesian logistic regression of
+// "did they watch it through" on the videos' vectors, with what the general ranker
+// expected of each view (its logit without the personal term) as a fixed offset — so the
+// taste u measures only what this viewer likes beyond a video's general appeal, in the
+// same logit units the ranker adds up. Fitted by a few Newton steps (IRLS) at the
+// posterior mode; the Laplace covariance H⁻¹ says how unsure we still are in each
+// direction, which the ranker turns into an exploration bonus (as LinUCB does), so a new
+// viewer is shown a spread of topics and learns fast.
 //
-// The model keeps the evidence (video, residual), not the fitted matrix: it is solved
-// again from the videos' CURRENT vectors when asked, so when the refresher moves video
-// vectors (new co-occurrences, new audiences) a taste never points into the old space.
-// Forgetting (γ per later view) lets tastes change: a viewer whose interests move is
-// followed within a few dozen swipes.
+// The model keeps the evidence (video, offset, outcome), not a fitted matrix: it is
+// solved again from the videos' CURRENT vectors when asked, so when the refresher moves
+// video vectors (new co-occurrences, new audiences) a taste never points into the old
+// space. Forgetting (γ per later view) lets tastes change: a viewer whose interests move
+// is followed within a few dozen swipes.
 import { solveAndInvert } from "./linear-algebra.js";
 import { DIM } from "./vectors.js";
 
 export interface ViewerModelParams {
-  /** Ridge prior strength (the "pseudo-views" of an uninformed viewer). */
+  /** Prior precision of the taste (larger: more views needed to move it). */
   lambda: number;
   /** Forgetting per view: each view's weight is multiplied by γ at every later view. */
   gamma: number;
   /** Views kept (older ones weigh less than γ^memory anyway). */
   memory: number;
+  /** Newton steps per fit (warm-started from the previous fit). */
+  steps: number;
 }
 
-export const defaultViewerParams: ViewerModelParams = { lambda: 1, gamma: 0.96, memory: 64 };
+export const defaultViewerParams: ViewerModelParams = { lambda: 1, gamma: 0.97, memory: 64, steps: 3 };
 
 export type VectorOf = (videoId: string) => Float32Array | undefined;
 
+interface Evidence {
+  videoId: string;
+  /** The general ranker's logit for this view, without the personal term. */
+  offset: number;
+  /** 1 watched through, 0 not (a like counts as a strong 1). */
+  outcome: number;
+  weight: number;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
 export class ViewerModel {
-  private readonly evidence: { videoId: string; residual: number }[] = [];
-  private solved: { epoch: number; u: Float32Array; inverse: () => Float64Array } | undefined;
+  private readonly evidence: Evidence[] = [];
+  private fitted: { epoch: number; views: number; u: Float32Array; inverse: () => Float64Array } | undefined;
   /** Views learnt from. */
   views = 0;
 
   constructor(private readonly params: ViewerModelParams = defaultViewerParams) {}
 
-  /** Learns from one view: `residual` is the outcome minus the non-personal prediction. */
-  learn(videoId: string, residual: number): void {
-    this.evidence.push({ videoId, residual });
+  /** Learns from one view (or endorsement, with a weight above 1). */
+  learn(videoId: string, offset: number, outcome: number, weight = 1): void {
+    this.evidence.push({ videoId, offset, outcome, weight });
     if (this.evidence.length > this.params.memory) this.evidence.shift();
     this.views++;
-    this.solved = undefined;
   }
 
-  /** Fits u and A⁻¹ from the evidence and the vectors as of `epoch` (cached per epoch). */
-  private solve(vectorOf: VectorOf, epoch: number) {
-    if (this.solved?.epoch === epoch) return this.solved;
-    const { gamma, lambda } = this.params;
-    const a = new Float64Array(DIM * DIM);
-    const b = new Float64Array(DIM);
-    for (let i = 0; i < DIM; i++) a[i * DIM + i] = lambda;
-    let w = 1;
-    for (let k = this.evidence.length - 1; k >= 0; k--, w *= gamma) {
-      const e = this.evidence[k]!;
-      const v = vectorOf(e.videoId);
-      if (!v) continue;
+  /** The last fitted taste, however stale (cheap: for the features of a view being learnt). */
+  lastTaste(): Float32Array | undefined {
+    return this.fitted?.u;
+  }
+
+  private fit(vectorOf: VectorOf, epoch: number) {
+    if (this.fitted && this.fitted.epoch === epoch && this.fitted.views === this.views) return this.fitted;
+    const { gamma, lambda, steps } = this.params;
+    const n = this.evidence.length;
+    const vs: (Float32Array | undefined)[] = this.evidence.map((e) => vectorOf(e.videoId));
+    const ws = new Float64Array(n);
+    for (let k = n - 1, w = 1; k >= 0; k--, w *= gamma) ws[k] = w * this.evidence[k]!.weight;
+    const u = new Float64Array(DIM);
+    if (this.fitted) for (let i = 0; i < DIM; i++) u[i] = this.fitted.u[i]!;
+    let last: ReturnType<typeof solveAndInvert> | undefined;
+    for (let step = 0; step < Math.max(1, steps); step++) {
+      const h = new Float64Array(DIM * DIM);
+      const g = new Float64Array(DIM);
       for (let i = 0; i < DIM; i++) {
-        const wi = w * v[i]!;
-        if (wi === 0) continue;
-        const row = i * DIM;
-        for (let j = 0; j < DIM; j++) a[row + j]! += wi * v[j]!;
-        b[i]! += wi * e.residual;
+        h[i * DIM + i] = lambda;
+        g[i] = -lambda * u[i]!;
       }
+      for (let k = 0; k < n; k++) {
+        const v = vs[k];
+        if (!v) continue;
+        let z = this.evidence[k]!.offset;
+        for (let i = 0; i < DIM; i++) z += u[i]! * v[i]!;
+        const p = sigmoid(z);
+        const w = ws[k]!;
+        const r = w * (this.evidence[k]!.outcome - p);
+        const c = w * Math.max(p * (1 - p), 1e-3);
+        for (let i = 0; i < DIM; i++) {
+          const vi = v[i]!;
+          if (vi === 0) continue;
+          g[i]! += r * vi;
+          const ci = c * vi;
+          const row = i * DIM;
+          for (let j = 0; j < DIM; j++) h[row + j]! += ci * v[j]!;
+        }
+      }
+      last = solveAndInvert(h, DIM, g);
+      for (let i = 0; i < DIM; i++) u[i]! += last.x[i]!;
     }
-    const { x, inverse } = solveAndInvert(a, DIM, b);
-    this.solved = { epoch, u: Float32Array.from(x), inverse };
-    return this.solved;
+    this.fitted = { epoch, views: this.views, u: Float32Array.from(u), inverse: last!.inverse };
+    return this.fitted;
   }
 
-  /** The taste estimate: ⟨u, v⟩ predicts the personal part of a video's watch-through. */
+  /** The taste: ⟨u, v⟩ is how much more (logit) this viewer likes v than its general appeal says. */
   taste(vectorOf: VectorOf, epoch: number): Float32Array {
-    return this.solve(vectorOf, epoch).u;
+    return this.fit(vectorOf, epoch).u;
   }
 
-  /** √(vᵀ A⁻¹ v): how unsure the model is about this viewer in v's direction. */
+  /** √(vᵀ H⁻¹ v): how unsure the model is about this viewer in v's direction (logit units). */
   uncertainty(vectorOf: VectorOf, epoch: number, v: Float32Array): number {
-    const inv = this.solve(vectorOf, epoch).inverse();
+    const inv = this.fit(vectorOf, epoch).inverse();
     let s = 0;
     for (let i = 0; i < DIM; i++) {
       let r = 0;
