@@ -91,5 +91,32 @@ export function setsContract(target: ContractTarget): void {
       await sets.add(key, ["w", "x", "y", "z"], { at: t(6) });
       expect(await sets.containsMany(key, ["w", "x", "y", "z", "d"])).toEqual([false, true, true, true, false]);
     });
+
+    it("adds many keys' members in one call, as the same adds made one by one", async () => {
+      const sets = store.sets(plain);
+      const keys = Array.from({ length: 300 }, () => fresh("many"));
+      await sets.addMany([
+        ...keys.map((key, i) => ({ key, members: [`v${i}`, `w${i}`] })),
+        { key: keys[0]!, members: ["v0", "x"] },
+        { key: keys[1]!, members: [] },
+      ]);
+      expect(await sets.size(keys[0]!)).toBe(3);
+      expect(await sets.containsMany(keys[299]!, ["v299", "w299", "v0"])).toEqual([true, true, false]);
+      await sets.addMany([]);
+
+      const ttl = store.sets(expiring);
+      const recent = fresh("manyttl");
+      await ttl.addMany([
+        { key: recent, members: ["new"] },
+        { key: recent, members: ["old"], at: new Date(Date.now() - 5_000) },
+      ]);
+      expect(await ttl.containsMany(recent, ["new", "old"])).toEqual([true, false]);
+
+      const cap = store.sets(capped);
+      const key = fresh("manycap");
+      const t = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
+      await cap.addMany(["a", "b", "c", "a", "d"].map((m, i) => ({ key, members: [m], at: t(i + 1) })));
+      expect(await cap.containsMany(key, ["a", "b", "c", "d"])).toEqual([true, false, true, true]);
+    });
   });
 }

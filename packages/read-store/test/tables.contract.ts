@@ -203,6 +203,51 @@ export function tablesContract(target: ContractTarget): void {
       expect(await table.get({ user_id: "b", bucket: 1, at: 3n, video_id: "z" })).toBeUndefined();
     });
 
+    it("upserts a batch across many partitions: every row lands, same keys merge, left-out columns stay", async () => {
+      const schema = allTypes(fresh("bulk"));
+      await store.ensure(schema);
+      const table = store.table(schema);
+      await table.upsert({ owner: "p0", seq: 0, title: "kept", views: 1n });
+      // 3,100 whole rows (more parameters than one PostgreSQL statement may carry) over 100
+      // partitions, plus partial rows of another shape, and one key written twice.
+      const whole = Array.from({ length: 3_100 }, (_, i) => ({
+        owner: `q${i % 100}`,
+        seq: Math.floor(i / 100),
+        title: `t${i}`,
+        views: BigInt(i),
+        ratio: i / 8,
+        public: i % 2 === 0,
+        created_at: new Date(1_700_000_000_000 + i),
+        video_id: `0b5e1f56-7a39-4b8e-9d8a-${String(i).padStart(12, "0")}`,
+        meta: { i },
+        thumb: new Uint8Array([i & 255]),
+      }));
+      await table.upsertBatch([
+        ...whole,
+        { owner: "p0", seq: 0, public: true },
+        { owner: "p1", seq: 0, views: 5n, title: "first" },
+        { owner: "p1", seq: 0, views: 6n },
+      ]);
+      expect(await table.get({ owner: "p0", seq: 0 })).toMatchObject({ title: "kept", views: 1n, public: true });
+      expect(await table.get({ owner: "p1", seq: 0 })).toMatchObject({ title: "first", views: 6n });
+      expect(await table.get({ owner: "q42", seq: 17 })).toEqual(whole[17 * 100 + 42]);
+      for (const owner of ["q0", "q57", "q99"]) {
+        const { rows } = await table.scan({ owner }, { limit: 100 });
+        expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 31 }, (_, s) => s));
+      }
+      await table.upsertBatch([]);
+    });
+
+    it("refuses a batch with a row missing part of its key before writing any of it", async () => {
+      const schema = timeline(fresh("bulkbad"));
+      await store.ensure(schema);
+      const table = store.table(schema);
+      await expect(
+        table.upsertBatch([{ user_id: "a", bucket: 1, at: 1n, video_id: "x" }, { user_id: "b", bucket: 1, at: 1n } as never]),
+      ).rejects.toThrow(/video_id/);
+      expect(await table.get({ user_id: "a", bucket: 1, at: 1n, video_id: "x" })).toBeUndefined();
+    });
+
     it("serves a table without clustering columns as one row per partition", async () => {
       const schema = defineTable({ name: fresh("kv"), partitionKey: [{ name: "id", type: "uuid" }], columns: [{ name: "n", type: "int" }] });
       await store.ensure(schema);

@@ -70,6 +70,13 @@ export type SoundRow = RowOf<typeof soundsTable>;
 export type SoundOriginKey = "all" | "library" | "original";
 
 export function soundsProjection(): Projection<ReadStore> {
+  // A sound's origin never changes: known ones are kept across batches (a bulk load's
+  // batches name thousands of sounds that were created batches before).
+  const knownOrigins = new Map<string, SoundOriginKey[]>();
+  const remember = (soundId: string, keys: SoundOriginKey[]) => {
+    if (knownOrigins.size >= 100_000) knownOrigins.clear();
+    knownOrigins.set(soundId, keys);
+  };
   return {
     name: "sounds",
     version: 1,
@@ -79,7 +86,7 @@ export function soundsProjection(): Projection<ReadStore> {
     },
     setup: (store) => store.ensure(soundsTable, soundVideosTable, soundsNewestTable, soundVideoStateTable, soundUsage, soundsPopular),
     async handle(events, store) {
-      const sounds = store.table(soundsTable);
+      const sounds = new TableBuffer(store.table(soundsTable));
       const soundVideos = new TableBuffer(store.table(soundVideosTable));
       const newest = new TableBuffer(store.table(soundsNewestTable));
       const state = new TableBuffer(store.table(soundVideoStateTable));
@@ -88,10 +95,11 @@ export function soundsProjection(): Projection<ReadStore> {
       const origins = new Map<string, SoundOriginKey[]>();
 
       const originKeys = async (soundId: string): Promise<SoundOriginKey[]> => {
-        let keys = origins.get(soundId);
+        let keys = origins.get(soundId) ?? knownOrigins.get(soundId);
         if (!keys) {
           const row = await sounds.get({ sound_id: soundId });
           keys = row ? ["all", row.original ? "original" : "library"] : ["all"];
+          if (row) remember(soundId, keys);
           origins.set(soundId, keys);
         }
         return keys;
@@ -122,7 +130,7 @@ export function soundsProjection(): Projection<ReadStore> {
         switch (e.$typeName) {
           case "flick.events.v1.SoundCreated": {
             const createdAt = toDate(e.occurredAt);
-            await sounds.upsert({
+            sounds.upsert({
               sound_id: e.soundId,
               original: e.original,
               title: e.title,
@@ -135,6 +143,7 @@ export function soundsProjection(): Projection<ReadStore> {
               created_at: createdAt,
             });
             origins.set(e.soundId, ["all", e.original ? "original" : "library"]);
+            remember(e.soundId, ["all", e.original ? "original" : "library"]);
             for (const origin of ["all", e.original ? "original" : "library"]) {
               newest.upsert({ origin, created_at: createdAt, sound_id: e.soundId });
               // Listed with no uses yet; an increment by 0 never resets a score on replay.
@@ -162,6 +171,7 @@ export function soundsProjection(): Projection<ReadStore> {
         }
       }
       // The state last: until it is written, a redelivery redoes the batch's moves (once per event id).
+      await sounds.flush();
       await soundVideos.flush();
       await newest.flush();
       await usage.flush();

@@ -1,9 +1,10 @@
 // ImportVideos (admins): already transcoded videos, published at once through the same
 // event as a processed upload (VideoPublished, imported = true), with an original sound
 // (SoundCreated) where the item brings its audio. Built for bulk loads (the demo
-// catalogue, the feed simulator's 20,000 videos): items run concurrently, each new
-// stream is written with one append expecting no stream (no read first), and the lookups
-// an item needs (creators, sounds, assets) are cached for the batch. A retried request,
+// catalogue, the feed simulator's 20,000 videos): items are checked concurrently, each new
+// stream is written with one append expecting no stream (no read first), the appends of a
+// request go to the store together, and the lookups an item needs (creators, sounds,
+// assets) are cached for the batch. A retried request,
 // or an item whose video already exists, falls back to the one command handler, which
 // answers repeats and refuses a different video under a taken id.
 import { create } from "@bufbuild/protobuf";
@@ -51,26 +52,71 @@ export async function importVideos(ctx: VideoContext, caller: Caller, req: Impor
   });
   if (violations.length) throw new ValidationError(violations);
 
+  // Checks and lookups run concurrently; then the request's appends are submitted all at
+  // once, sounds before the videos that name them, so the event store commits them in a
+  // few large groups (group commit) instead of hundreds of small ones. That matters to the
+  // read side more than to the log: every commit wakes every projection, and on the
+  // embedded profile they all share one PGlite.
   const cache = lookups(ctx);
   const outcomes: ImportOutcome[] = new Array(req.videos.length);
-  let next = 0;
-  let lastCheckpoint: string | undefined;
-  const worker = async () => {
-    for (let i = next++; i < req.videos.length; i = next++) {
-      const item = req.videos[i]!;
-      const videoId = item.videoId || derivedId("vid", req.requestId, String(i));
-      try {
-        lastCheckpoint = await importOne(ctx, cache, caller, `${req.requestId}.${i}`, videoId, item, hashtags[i]!) ?? lastCheckpoint;
-        outcomes[i] = { index: i, videoId, errorCode: "", errorMessage: "" };
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        outcomes[i] = { index: i, videoId: "", errorCode: e.code, errorMessage: e.message };
-      }
-    }
+  const prepared: PreparedImport[] = [];
+  const fail = (i: number, e: unknown) => {
+    if (!(e instanceof DomainError)) throw e;
+    outcomes[i] = { index: i, videoId: "", errorCode: e.code, errorMessage: e.message };
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, req.videos.length) }, worker));
+  await inParallel(req.videos, CONCURRENCY, async (item, i) => {
+    const videoId = item.videoId || derivedId("vid", req.requestId, String(i));
+    try {
+      prepared.push(await prepareOne(ctx, cache, caller, `${req.requestId}.${i}`, videoId, item, hashtags[i]!, i));
+    } catch (e) {
+      fail(i, e);
+    }
+  });
+  prepared.sort((a, b) => a.index - b.index);
+  const withSound = prepared.filter((p) => p.sound);
+  const soundFailed = new Set<number>();
+  await Promise.all(
+    withSound.map(async (p) => {
+      try {
+        await p.sound!();
+      } catch (e) {
+        soundFailed.add(p.index);
+        fail(p.index, e);
+      }
+    }),
+  );
+  let lastCheckpoint: string | undefined;
+  await Promise.all(
+    prepared
+      .filter((p) => !soundFailed.has(p.index))
+      .map(async (p) => {
+        try {
+          const checkpoint = await p.video();
+          if (checkpoint && (!lastCheckpoint || ctx.events.compareCheckpoints(checkpoint, lastCheckpoint) > 0)) lastCheckpoint = checkpoint;
+          outcomes[p.index] = { index: p.index, videoId: p.videoId, errorCode: "", errorMessage: "" };
+        } catch (e) {
+          fail(p.index, e);
+        }
+      }),
+  );
   ctx.ryw.note(caller.userId, lastCheckpoint);
   return outcomes;
+}
+
+/** One checked item: its appends, still to run (the sound's first). */
+interface PreparedImport {
+  index: number;
+  videoId: string;
+  sound?: () => Promise<string | undefined>;
+  video: () => Promise<string | undefined>;
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 interface Lookups {
@@ -78,6 +124,22 @@ interface Lookups {
   soundExists(soundId: string): Promise<boolean>;
   assetExists(key: string): Promise<boolean>;
 }
+
+/**
+ * Sounds known to exist, across requests: a sound is never deleted, so a yes stays true
+ * (a bulk load's later requests name the sounds its first ones created, thousands of
+ * stream reads otherwise).
+ */
+const knownSounds = new WeakMap<VideoContext, Set<string>>();
+const KNOWN_SOUNDS_MAX = 100_000;
+/**
+ * Creators found active, for a few seconds: a bulk load's consecutive requests post for
+ * the same creators. An account can be deleted, but the check and the append were never
+ * atomic (no cross-stream transaction), so this only widens a race that exists anyway
+ * from a request's duration to a few seconds.
+ */
+const activeCreators = new WeakMap<VideoContext, Map<string, number>>();
+const CREATOR_CHECK_TTL_MS = 5_000;
 
 function lookups(ctx: VideoContext): Lookups {
   const memo = <T>(f: (k: string) => Promise<T>) => {
@@ -88,14 +150,36 @@ function lookups(ctx: VideoContext): Lookups {
       return p;
     };
   };
+  let known = knownSounds.get(ctx);
+  if (!known) knownSounds.set(ctx, (known = new Set()));
+  const seen = known;
+  let active = activeCreators.get(ctx);
+  if (!active) activeCreators.set(ctx, (active = new Map()));
+  const creators = active;
   return {
-    creatorExists: memo(async (id) => (await loadAccount(ctx.events, id)).status === "active"),
-    soundExists: memo(async (id) => (await readSound(ctx.events, id)) !== undefined),
+    creatorExists: memo(async (id) => {
+      if ((creators.get(id) ?? 0) > Date.now()) return true;
+      const exists = (await loadAccount(ctx.events, id)).status === "active";
+      if (exists) {
+        if (creators.size >= KNOWN_SOUNDS_MAX) creators.clear();
+        creators.set(id, Date.now() + CREATOR_CHECK_TTL_MS);
+      }
+      return exists;
+    }),
+    soundExists: memo(async (id) => {
+      if (seen.has(id)) return true;
+      const exists = (await readSound(ctx.events, id)) !== undefined;
+      if (exists) {
+        if (seen.size >= KNOWN_SOUNDS_MAX) seen.clear();
+        seen.add(id);
+      }
+      return exists;
+    }),
     assetExists: memo(async (key) => (await ctx.blobs.stat(key)) !== undefined),
   };
 }
 
-async function importOne(
+async function prepareOne(
   ctx: VideoContext,
   cache: Lookups,
   caller: Caller,
@@ -103,7 +187,8 @@ async function importOne(
   videoId: string,
   item: ImportedVideo,
   hashtags: string[],
-): Promise<string | undefined> {
+  index: number,
+): Promise<PreparedImport> {
   if (!(await cache.creatorExists(item.creatorUserId))) throw new NotFoundError("user", item.creatorUserId);
   const assets = [item.masterPlaylistPath, item.thumbnailPath, ...item.renditions.map((r) => r.playlistPath)];
   if (item.sound.case === "originalSound") assets.push(item.sound.value.audioPath);
@@ -111,6 +196,7 @@ async function importOne(
     if (!(await cache.assetExists(key))) throw new FailedPreconditionError(`${key} is not in the blob store`, "asset_missing");
   }
   let soundId: string;
+  let createSound: (() => Promise<string | undefined>) | undefined;
   const at = ctx.now();
   const metadata = { actor: caller.userId, requestId };
   if (item.sound.case === "soundId") {
@@ -127,9 +213,11 @@ async function importOne(
       durationMs: item.durationMs,
       audioPath: item.sound.value!.audioPath,
     };
-    await createFast(ctx.events, soundStreams.sound(soundId), metadata, create(SoundCreatedSchema, { ...sound, occurredAt: timestampFromDate(at) }), soundCodec, () =>
-      handleCommand(ctx.events, { stream: soundStreams.sound(soundId), decider: soundDecider, command: { type: "Create", sound, at }, requestId, codec: soundCodec, metadata }),
-    );
+    const sid = soundId;
+    createSound = () =>
+      createFast(ctx.events, soundStreams.sound(sid), metadata, create(SoundCreatedSchema, { ...sound, occurredAt: timestampFromDate(at) }), soundCodec, () =>
+        handleCommand(ctx.events, { stream: soundStreams.sound(sid), decider: soundDecider, command: { type: "Create", sound, at }, requestId, codec: soundCodec, metadata }),
+      );
   }
   const mentioned = captionMentions(item.caption).length ? await resolveMentions(ctx, item.creatorUserId, item.caption) : [];
   const published: PublishedInit = {
@@ -157,9 +245,11 @@ async function importOne(
     createdAt: item.createdAt ?? timestampFromDate(at),
     imported: true,
   };
-  return createFast(ctx.events, streams.video(videoId), metadata, create(VideoPublishedSchema, { ...published, occurredAt: timestampFromDate(at) }), videoCodec, () =>
-    handleCommand(ctx.events, { stream: streams.video(videoId), decider: videoDecider, command: { type: "Import", published, at }, requestId, codec: videoCodec, metadata }),
-  );
+  const video = () =>
+    createFast(ctx.events, streams.video(videoId), metadata, create(VideoPublishedSchema, { ...published, occurredAt: timestampFromDate(at) }), videoCodec, () =>
+      handleCommand(ctx.events, { stream: streams.video(videoId), decider: videoDecider, command: { type: "Import", published, at }, requestId, codec: videoCodec, metadata }),
+    );
+  return { index, videoId, sound: createSound, video };
 }
 
 /**

@@ -178,14 +178,15 @@ export function videoCatalogProjection(): Projection<ReadStore> {
     filter: { categories: ["video"] },
     setup: (store) => store.ensure(videosTable, userVideosTable, userVideosOldestTable, videoRemixesTable, userVideoSets),
     async handle(events, store) {
-      // The videos table is written at once (its upserts are partial); the lists and
-      // count sets through write-behind buffers, flushed at the end of the batch.
-      const videos = store.table(videosTable);
+      // Every write goes through write-behind buffers, flushed at the end of the batch
+      // (the videos table's partial upserts merge per row; reads see them).
+      const videos = new TableBuffer(store.table(videosTable));
       const grid = new TableBuffer(store.table(userVideosTable));
       const gridOldest = new TableBuffer(store.table(userVideosOldestTable));
       const remixes = new TableBuffer(store.table(videoRemixesTable));
       const sets = new SetBuffer(store.sets(userVideoSets));
       const flush = async () => {
+        await videos.flush();
         await grid.flush();
         await gridOldest.flush();
         await remixes.flush();
@@ -254,29 +255,29 @@ export function videoCatalogProjection(): Projection<ReadStore> {
               failure_message: "",
               created_at: toDate(e.occurredAt),
             };
-            await videos.upsert(row);
+            videos.upsert(row);
             indexRows(row);
             recount(e.videoId, e.userId, row, at, fresh);
             break;
           }
           case "flick.events.v1.VideoProcessingProgressed":
-            if (e.playable && e.playback) await videos.upsert({ video_id: e.videoId, playable: true, playback: playbackJson(e.playback) });
+            if (e.playable && e.playback) videos.upsert({ video_id: e.videoId, playable: true, playback: playbackJson(e.playback) });
             break;
           case "flick.events.v1.VideoProcessingFailed":
             if (!e.willRetry) {
-              await videos.upsert({ video_id: e.videoId, status: "failed", failure_reason: e.reason, failure_message: e.message });
+              videos.upsert({ video_id: e.videoId, status: "failed", failure_reason: e.reason, failure_message: e.message });
               await refresh(e.videoId, at);
             }
             break;
           case "flick.events.v1.VideoPublished": {
             const row = publishedRow(e);
-            await videos.upsert(row);
+            videos.upsert(row);
             indexRows(row);
             recount(e.videoId, e.userId, row, at, fresh);
             break;
           }
           case "flick.events.v1.VideoUpdated":
-            await videos.upsert({
+            videos.upsert({
               video_id: e.videoId,
               caption: e.caption,
               hashtags: e.hashtags,
@@ -308,11 +309,11 @@ export function videoCatalogProjection(): Projection<ReadStore> {
             const sourceOf = remixes.table;
             for (let cursor: string | undefined, first = true; first || cursor; first = false) {
               const page = await sourceOf.scan({ source_video_id: e.videoId, kind: "all" }, { limit: 500, cursor });
-              for (const r of page.rows) await videos.upsert({ video_id: r.video_id, remix: null });
+              await videos.table.upsertBatch(page.rows.map((r) => ({ video_id: r.video_id, remix: null })));
               cursor = page.cursor;
             }
             for (const kind of ["all", "duet", "stitch"]) await sourceOf.deletePartition({ source_video_id: e.videoId, kind });
-            await videos.delete({ video_id: e.videoId });
+            await videos.table.delete({ video_id: e.videoId });
             break;
           }
         }

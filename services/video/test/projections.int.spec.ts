@@ -86,6 +86,25 @@ describe("video catalogue", () => {
       .thenIdempotent({ v1: "ready", grid: ["v2:processing", "v1:ready"], remixes: ["v2"], counts: [2, 1] });
   });
 
+  it("merges one batch's partial writes of a video as if each came alone (upload, failure, edit)", async () => {
+    const e = recordedEventsBuilder(mediaCodec);
+    const row = underTest(videoCatalogProjection(), async (store) => {
+      const r = await store.table(videosTable).get({ video_id: "v3" });
+      return {
+        row: r && [r.status, r.caption, r.privacy, r.failure_message, r.playable, r.user_id],
+        grid: (await scanAll(store.table(userVideosTable), { user_id: "ana" })).map((x) => `${x.video_id}:${x.status}:${x.privacy}`),
+      };
+    });
+    const history = e("video-v3", [event(UploadCompletedSchema, { uploadId: "u3", videoId: "v3", userId: "ana", caption: "first", privacy: VideoPrivacy.PUBLIC, occurredAt: t(1) })]);
+    const batch = e("video-v3", [
+      event(VideoProcessingFailedSchema, { videoId: "v3", message: "not a video", willRetry: false, occurredAt: t(2) }),
+      updated("v3", 3, { caption: "edited", privacy: VideoPrivacy.PRIVATE }),
+    ]);
+    const expected = { row: ["failed", "edited", VideoPrivacy.PRIVATE, "not a video", false, "ana"], grid: [`v3:failed:${VideoPrivacy.PRIVATE}`] };
+    await row.given(history).when(batch).thenIdempotent(expected);
+    await row.when([...history, ...batch]).thenIdempotent(expected);
+  });
+
   it("forgets a deleted video everywhere", async () => {
     const e = recordedEventsBuilder(mediaCodec);
     await spec

@@ -25,8 +25,22 @@ export interface SetAddOptions {
   at?: Date;
 }
 
+/** One `add` of a batch. */
+export interface SetAddition {
+  key: string;
+  members: readonly string[];
+  /** As SetAddOptions.at. */
+  at?: Date;
+}
+
 export interface Sets {
   add(key: string, members: string | readonly string[], options?: SetAddOptions): Promise<void>;
+  /**
+   * The same as calling `add` for each entry in order, in as few round trips as the engine
+   * allows (a projection's batch touching hundreds of keys). Not atomic as a whole; every
+   * add is idempotent, so a batch cut short is safely applied again.
+   */
+  addMany(additions: readonly SetAddition[]): Promise<void>;
   remove(key: string, members: string | readonly string[]): Promise<void>;
   contains(key: string, member: string): Promise<boolean>;
   /** One answer per member, in order. */

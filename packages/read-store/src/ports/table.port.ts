@@ -99,6 +99,15 @@ export interface WideColumnTable<S extends TableSchema> {
   upsert(row: RowOf<S>): Promise<void>;
   /** Upserts rows of ONE partition atomically (throws if their partition keys differ). */
   upsertMany(rows: readonly RowOf<S>[]): Promise<void>;
+  /**
+   * Upserts rows of any partitions in as few round trips as the engine allows: a bulk
+   * load's thousands of rows cost a handful of statements instead of one each. Each row is
+   * written as `upsert` would (columns left out are kept) and rows sharing a primary key
+   * are merged, later values winning; the batch as a whole is not atomic (no engine offers
+   * cross-partition atomicity the port could promise), so a caller that may be interrupted
+   * must be able to write it again (projections: absolute writes, redelivered batches).
+   */
+  upsertBatch(rows: readonly RowOf<S>[]): Promise<void>;
   get(key: PrimaryKeyOf<S>): Promise<RowOf<S> | undefined>;
   delete(key: PrimaryKeyOf<S>): Promise<void>;
   deletePartition(partition: PartitionKeyOf<S>): Promise<void>;

@@ -5,9 +5,9 @@
 // its partition after an add and deletes the oldest members beyond maxSize, so a capped
 // add costs O(maxSize): keep caps in the hundreds or low thousands.
 
-import type { SetSpec, Sets } from "../../ports/sets.port.js";
+import type { SetAddition, SetSpec, Sets } from "../../ports/sets.port.js";
 import { toArray } from "../../internal/keys.js";
-import { chunks, qualified, ttlUntil, type Cql } from "./cassandra.cql.js";
+import { chunks, inParallel, qualified, ttlUntil, type Cql } from "./cassandra.cql.js";
 
 const tableOf = (spec: SetSpec) => `set_${spec.name}`;
 
@@ -39,7 +39,7 @@ export function cassandraSets(cql: Cql, keyspace: string, spec: SetSpec): Sets {
     for (const part of chunks(members, 100)) await cql.execute(`DELETE FROM ${table} WHERE key = ? AND member IN ?`, [key, part]);
   };
 
-  return {
+  const sets: Sets = {
     async add(key, members, options) {
       const list = [...new Set(toArray(members))];
       if (list.length === 0) return;
@@ -65,6 +65,14 @@ export function cassandraSets(cql: Cql, keyspace: string, spec: SetSpec): Sets {
           await deleteMembers(key, rows.slice(spec.maxSize).map((r) => r.member));
         }
       }
+    },
+    async addMany(additions) {
+      // Keys in parallel (each its own partition), each key's adds in order.
+      const byKey = new Map<string, SetAddition[]>();
+      for (const a of additions) byKey.set(a.key, [...(byKey.get(a.key) ?? []), a]);
+      await inParallel([...byKey.values()], 16, async (adds) => {
+        for (const a of adds) await sets.add(a.key, a.members, { at: a.at });
+      });
     },
     async remove(key, members) {
       const list = [...new Set(toArray(members))];
@@ -94,4 +102,5 @@ export function cassandraSets(cql: Cql, keyspace: string, spec: SetSpec): Sets {
       await cql.execute(`DELETE FROM ${table} WHERE key = ?`, [key]);
     },
   };
+  return sets;
 }

@@ -4,9 +4,14 @@
 // which is why a full last page may still carry a cursor (capability exactLastPage: false).
 
 import type { Page, PartitionKeyOf, RowOf, ScanOptions, TableSchema, WideColumnTable } from "../../ports/table.port.js";
-import { checkOnePartition, keyColumns, pageLimit, requireColumns } from "../../internal/keys.js";
+import { checkOnePartition, keyColumns, pageLimit, partitionIdentity, requireColumns } from "../../internal/keys.js";
 import { mergeByPrimaryKey } from "../../internal/merge.js";
-import { cqlType, decodeValue, qualified, quoteIdent, type Cql } from "./cassandra.cql.js";
+import { chunks, cqlType, decodeValue, inParallel, qualified, quoteIdent, type Cql } from "./cassandra.cql.js";
+
+/** Rows per single-partition batch of upsertBatch. */
+const BATCH_SLICE = 50;
+/** Statements of one upsertBatch in flight at once (the driver pipelines them per connection). */
+const IN_FLIGHT = 64;
 
 export async function createCassandraTable(cql: Cql, keyspace: string, schema: TableSchema): Promise<void> {
   const clustering = schema.clustering ?? [];
@@ -63,6 +68,30 @@ export function cassandraTable<S extends TableSchema>(cql: Cql, keyspace: string
       // A single-partition batch is applied atomically and in isolation, and costs about
       // one write (no batchlog needed: unlogged).
       await cql.batch(mergeByPrimaryKey(schema, records).map(insert), { logged: false });
+    },
+
+    async upsertBatch(rows) {
+      if (rows.length === 0) return;
+      const records = rows as readonly Record<string, unknown>[];
+      for (const r of records) requireColumns(schema, r, keys, "upsertBatch");
+      // Cassandra's advice for bulk writes: no multi-partition batches (they load one
+      // coordinator and, logged, the batchlog), but concurrent statements routed to each
+      // partition's replicas; rows of one partition go together as an unlogged batch, in
+      // slices that stay under the 5 kB batch warning for typical rows.
+      const partitions = new Map<string, Record<string, unknown>[]>();
+      for (const r of mergeByPrimaryKey(schema, records)) {
+        const p = partitionIdentity(schema, r);
+        let group = partitions.get(p);
+        if (!group) partitions.set(p, (group = []));
+        group.push(r);
+      }
+      const writes = [...partitions.values()].flatMap((group) => chunks(group, BATCH_SLICE));
+      await inParallel(writes, IN_FLIGHT, async (slice) => {
+        if (slice.length === 1) {
+          const { query, params } = insert(slice[0]!);
+          await cql.execute(query, params);
+        } else await cql.batch(slice.map(insert), { logged: false });
+      });
     },
 
     async get(key) {

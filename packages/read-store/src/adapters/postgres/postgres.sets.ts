@@ -27,7 +27,22 @@ export function postgresSetTables(spec: SetSpec): string[] {
 export function postgresSets(sql: SqlQueryable, schema: string | undefined, spec: SetSpec): Sets {
   const table = tableName(schema, nameOf(spec));
   const live = spec.ttlSeconds ? ` AND added_at > now() - make_interval(secs => ${spec.ttlSeconds})` : "";
-  return {
+  /** Expired members of these keys go, then a capped set's oldest beyond its size. */
+  const tidy = async (keys: readonly string[]) => {
+    if (spec.ttlSeconds) {
+      await sql.query(`DELETE FROM ${table} WHERE key = ANY($1::text[]) AND added_at <= now() - make_interval(secs => ${spec.ttlSeconds})`, [[...keys]]);
+    }
+    if (spec.maxSize) {
+      for (const key of keys) {
+        await sql.query(
+          `DELETE FROM ${table} WHERE key = $1 AND member IN (
+             SELECT member FROM ${table} WHERE key = $1 ORDER BY added_at DESC, member DESC OFFSET $2)`,
+          [key, spec.maxSize],
+        );
+      }
+    }
+  };
+  const sets: Sets = {
     async add(key, members, options) {
       const list = [...new Set(toArray(members))];
       if (list.length === 0) return;
@@ -37,16 +52,26 @@ export function postgresSets(sql: SqlQueryable, schema: string | undefined, spec
          ON CONFLICT (key, member) DO UPDATE SET added_at = EXCLUDED.added_at`,
         [key, list, at],
       );
-      if (spec.ttlSeconds) {
-        await sql.query(`DELETE FROM ${table} WHERE key = $1 AND added_at <= now() - make_interval(secs => ${spec.ttlSeconds})`, [key]);
-      }
+      await tidy([key]);
+    },
+    async addMany(additions) {
+      // A capped set evicts by the order of adds: there, entry by entry.
       if (spec.maxSize) {
-        await sql.query(
-          `DELETE FROM ${table} WHERE key = $1 AND member IN (
-             SELECT member FROM ${table} WHERE key = $1 ORDER BY added_at DESC, member DESC OFFSET $2)`,
-          [key, spec.maxSize],
-        );
+        for (const a of additions) await sets.add(a.key, a.members, { at: a.at });
+        return;
       }
+      // Otherwise one INSERT; a (key, member) added twice keeps its last time, as in order.
+      const rows = new Map<string, [string, string, Date]>();
+      const now = new Date();
+      for (const a of additions) for (const m of a.members) rows.set(JSON.stringify([a.key, m]), [a.key, m, a.at ?? now]);
+      if (rows.size === 0) return;
+      const [keys, members, times] = [0, 1, 2].map((i) => [...rows.values()].map((r) => r[i]));
+      await sql.query(
+        `INSERT INTO ${table} (key, member, added_at) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+         ON CONFLICT (key, member) DO UPDATE SET added_at = EXCLUDED.added_at`,
+        [keys, members, times],
+      );
+      await tidy([...new Set(keys as string[])]);
     },
     async remove(key, members) {
       const list = toArray(members);
@@ -74,4 +99,5 @@ export function postgresSets(sql: SqlQueryable, schema: string | undefined, spec
       await sql.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
     },
   };
+  return sets;
 }

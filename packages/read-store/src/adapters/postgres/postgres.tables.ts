@@ -11,6 +11,8 @@ import { mergeByPrimaryKey } from "../../internal/merge.js";
 import { castType, decodeValue, encodeValue, idempotentDdl, quoteIdent, selectColumn, sqlType, sweepExpired, tableName } from "./postgres.sql.js";
 
 const EXPIRES = "_expires_at";
+/** Parameters per statement in a batch: under PostgreSQL's 65,535 with room to spare. */
+const MAX_PARAMS = 30_000;
 
 export async function createPostgresTable(sql: SqlQueryable, schemaName: string | undefined, schema: TableSchema): Promise<void> {
   const table = tableName(schemaName, schema.name);
@@ -84,6 +86,18 @@ export function postgresTable<S extends TableSchema>(sql: SqlQueryable, schemaNa
 
   const sweep = () => (ttl ? sweepExpired(sql, table, `${EXPIRES} <= now()`) : Promise.resolve());
 
+  /** Rows grouped by the columns they provide: one INSERT per group, so a left-out column never becomes NULL. */
+  const byShape = (rows: Record<string, unknown>[]) => {
+    const groups = new Map<string, Record<string, unknown>[]>();
+    for (const r of rows) {
+      const shape = allColumns.map((c) => (r[c.name] === undefined ? 0 : 1)).join("");
+      let group = groups.get(shape);
+      if (!group) groups.set(shape, (group = []));
+      group.push(r);
+    }
+    return [...groups.values()];
+  };
+
   return {
     schema,
 
@@ -100,19 +114,30 @@ export function postgresTable<S extends TableSchema>(sql: SqlQueryable, schemaNa
       const records = rows as readonly Record<string, unknown>[];
       for (const r of records) requireColumns(schema, r, keys, "upsertMany");
       checkOnePartition(schema, records);
-      // Rows are grouped by the columns they provide (a left-out column must not become
-      // NULL); each group is one INSERT, and all groups run as one statement (data-modifying
-      // CTEs), so the batch is atomic even outside a transaction.
-      const groups = new Map<string, Record<string, unknown>[]>();
-      for (const r of mergeByPrimaryKey(schema, records)) {
-        const shape = allColumns.map((c) => (r[c.name] === undefined ? 0 : 1)).join("");
-        groups.set(shape, [...(groups.get(shape) ?? []), r]);
-      }
+      // Each group of rows providing the same columns is one INSERT, and all groups run as
+      // one statement (data-modifying CTEs), so the batch is atomic even outside a transaction.
       const params: unknown[] = [];
-      const statements = [...groups.values()].map((g) => upsertStatement(g, params));
+      const statements = byShape(mergeByPrimaryKey(schema, records)).map((g) => upsertStatement(g, params));
       const text =
         statements.length === 1 ? statements[0]! : `WITH ${statements.slice(1).map((s, i) => `g${i} AS (${s})`).join(", ")} ${statements[0]}`;
       await sql.query(text, params);
+      await sweep();
+    },
+
+    async upsertBatch(rows) {
+      if (rows.length === 0) return;
+      const records = rows as readonly Record<string, unknown>[];
+      for (const r of records) requireColumns(schema, r, keys, "upsertBatch");
+      // One multi-row INSERT … ON CONFLICT per shape, cut where PostgreSQL's limit of
+      // 65,535 parameters per statement would be reached.
+      for (const group of byShape(mergeByPrimaryKey(schema, records))) {
+        const perRow = allColumns.filter((c) => group[0]![c.name] !== undefined).length;
+        const size = Math.max(1, Math.floor(MAX_PARAMS / perRow));
+        for (let i = 0; i < group.length; i += size) {
+          const params: unknown[] = [];
+          await sql.query(upsertStatement(group.slice(i, i + size), params), params);
+        }
+      }
       await sweep();
     },
 

@@ -19,6 +19,21 @@ export function redisSets(redis: RedisClient, prefix: string, spec: SetSpec): Se
       const at = (options?.at ?? new Date()).getTime();
       await script(redis, redis, "flickSetAdd", [setKey(key)], [Date.now(), ttlMs, spec.maxSize ?? 0, at, ...list]);
     },
+    async addMany(additions) {
+      // One round trip: the same script per add, in order, in a pipeline.
+      const pipeline = redis.pipeline();
+      let queued = 0;
+      for (const a of additions) {
+        const list = [...new Set(a.members)];
+        if (list.length === 0) continue;
+        void script(redis, pipeline, "flickSetAdd", [setKey(a.key)], [Date.now(), ttlMs, spec.maxSize ?? 0, (a.at ?? new Date()).getTime(), ...list]);
+        queued++;
+      }
+      if (queued === 0) return;
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+    },
     async remove(key, members) {
       const list = toArray(members);
       if (list.length > 0) await redis.zrem(setKey(key), ...list);
