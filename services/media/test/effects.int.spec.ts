@@ -50,6 +50,17 @@ async function meanVolumeDb(path: string): Promise<number> {
   return m[1] === "-inf" ? -Infinity : Number(m[1]);
 }
 
+/** Mean saturation and the 10th/90th luma percentiles of the frame at 1 s (ffmpeg's signalstats). */
+async function frameStats(path: string): Promise<{ saturation: number; lumaLow: number; lumaHigh: number }> {
+  const r = await runFfmpeg(["-i", path, "-ss", "1", "-frames:v", "1", "-vf", "signalstats,metadata=print", "-f", "null", "-", "-loglevel", "info"]);
+  const value = (key: string) => {
+    const m = new RegExp(`lavfi\\.signalstats\\.${key}=([\\d.]+)`).exec(r.stderrTail);
+    if (!m) throw new Error(`no ${key} in ${r.stderrTail}`);
+    return Number(m[1]);
+  };
+  return { saturation: value("SATAVG"), lumaLow: value("YLOW"), lumaHigh: value("YHIGH") };
+}
+
 describe("speed", () => {
   it("splits atempo factors into the 0.5–2 range", () => {
     expect(atempoChain(3)).toEqual(["atempo=2", "atempo=1.5"]);
@@ -88,7 +99,15 @@ describe("colour filters", () => {
     expect(wr - wb).toBeGreaterThan(cr - cb);
   });
 
-  it.each(["vivid", "vintage"] as const)("%s renders at the upload's size and length", async (color) => {
+  it("fade mutes colour and contrast and lifts the blacks", async () => {
+    const faded = await frameStats((await render("fade", { color: "fade" })).out);
+    const plain = await frameStats(upload.path);
+    expect(faded.saturation).toBeLessThan(plain.saturation * 0.8);
+    expect(faded.lumaHigh - faded.lumaLow).toBeLessThan((plain.lumaHigh - plain.lumaLow) * 0.9);
+    expect(faded.lumaLow).toBeGreaterThan(plain.lumaLow);
+  });
+
+  it.each(["vivid", "vintage", "fade"] as const)("%s renders at the upload's size and length", async (color) => {
     const r = await render(color, { color });
     expect([r.v.width, r.v.height]).toEqual([180, 320]);
     expect(r.duration).toBeCloseTo(3, 1);

@@ -12,6 +12,8 @@ export const COLOR_FILTERS = {
   cool: ["colorchannelmixer=rr=0.9:gg=1.0:bb=1.1"],
   /** Faded film: the vintage curve, slightly washed out. */
   vintage: ["curves=preset=vintage", "eq=saturation=0.85"],
+  /** Faded: contrast and colour pulled in, blacks lifted (matte look). */
+  fade: ["eq=contrast=0.78:saturation=0.65:brightness=0.05"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ColorFilterName = keyof typeof COLOR_FILTERS;
