@@ -42,10 +42,10 @@ export async function getForYouFeed(deps: ForYouDeps, userId: string | undefined
     } catch {
       throw ValidationError.field("consistency_token", "not a token returned by a command");
     }
-    // The model picks, the catalogue renders: both must include the caller's writes.
-    const reached = await Promise.all([live.waitFor(input.consistencyToken, CONSISTENCY_WAIT_MS), video.models.catalog.waitFor(input.consistencyToken, CONSISTENCY_WAIT_MS)]);
-    caughtUp = reached.every(Boolean);
+    caughtUp = await live.waitFor(input.consistencyToken, CONSISTENCY_WAIT_MS);
   }
+  // The model picks, the catalogue renders: it must know every video the model may pick.
+  if (live.catalogueCheckpoint) await video.models.catalog.waitFor(live.catalogueCheckpoint, CONSISTENCY_WAIT_MS);
   const session = input.cursor ? await loadSession(deps.sessions, input.cursor, viewerKey) : newSession(viewerKey);
   const limit = input.limit || DEFAULT_LIMIT;
   const [viewer, trending] = await Promise.all([loadViewer(video, userId), trendingVideoIds(video.platform, 200).catch(() => [])]);

@@ -41,6 +41,14 @@ export class LiveModel {
   private refreshing: Promise<void> | undefined;
   /** Duration of the last refresh, in ms (reported by the feed benchmark). */
   lastRefreshMs = 0;
+  /**
+   * Checkpoint of the last catalogue event (published, updated, deleted) the model applied:
+   * a page waits for the catalogue to reach it, so whatever the model can pick, the
+   * catalogue can render. (Waiting for the caller's token there instead would wait for
+   * nothing: the catalogue never sees a view, and may not move past one until its next
+   * video event.)
+   */
+  catalogueCheckpoint: string | undefined;
   refreshedAt = 0;
 
   constructor(
@@ -90,6 +98,7 @@ export class LiveModel {
     }
     const media = CATALOGUE_EVENTS.has(r.type) ? mediaCodec.decode(r) : undefined;
     if (media) {
+      this.catalogueCheckpoint = r.checkpoint;
       switch (media.$typeName) {
         case "flick.events.v1.VideoPublished":
           m.upsertVideo({

@@ -15,6 +15,13 @@
 import { solveAndInvert } from "./linear-algebra.js";
 import { DIM } from "./vectors.js";
 
+/**
+ * The fit has one more coefficient than a vector: the viewer's own propensity to finish
+ * videos. It is the same for every candidate, so it never changes a ranking — but without
+ * it, a viewer who finishes more than the ranker expects would have that learnt as a taste
+ * for whatever all videos have in common.
+ */
+const N = DIM + 1;
 export interface ViewerModelParams {
   /** Prior precision of the taste (larger: more views needed to move it). */
   lambda: number;
@@ -43,7 +50,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export class ViewerModel {
   private readonly evidence: Evidence[] = [];
-  private fitted: { epoch: number; views: number; u: Float32Array; inverse: () => Float64Array } | undefined;
+  private fitted: { epoch: number; views: number; u: Float32Array; bias: number; inverse: () => Float64Array } | undefined;
   /** Views learnt from. */
   views = 0;
 
@@ -68,38 +75,44 @@ export class ViewerModel {
     const vs: (Float32Array | undefined)[] = this.evidence.map((e) => vectorOf(e.videoId));
     const ws = new Float64Array(n);
     for (let k = n - 1, w = 1; k >= 0; k--, w *= gamma) ws[k] = w * this.evidence[k]!.weight;
-    const u = new Float64Array(DIM);
-    if (this.fitted) for (let i = 0; i < DIM; i++) u[i] = this.fitted.u[i]!;
+    const u = new Float64Array(N);
+    if (this.fitted) {
+      for (let i = 0; i < DIM; i++) u[i] = this.fitted.u[i]!;
+      u[DIM] = this.fitted.bias;
+    }
     let last: ReturnType<typeof solveAndInvert> | undefined;
     for (let step = 0; step < Math.max(1, steps); step++) {
-      const h = new Float64Array(DIM * DIM);
-      const g = new Float64Array(DIM);
-      for (let i = 0; i < DIM; i++) {
-        h[i * DIM + i] = lambda;
+      const h = new Float64Array(N * N);
+      const g = new Float64Array(N);
+      for (let i = 0; i < N; i++) {
+        h[i * N + i] = lambda;
         g[i] = -lambda * u[i]!;
       }
+      const x = new Float64Array(N);
+      x[DIM] = 1;
       for (let k = 0; k < n; k++) {
         const v = vs[k];
         if (!v) continue;
+        for (let i = 0; i < DIM; i++) x[i] = v[i]!;
         let z = this.evidence[k]!.offset;
-        for (let i = 0; i < DIM; i++) z += u[i]! * v[i]!;
+        for (let i = 0; i < N; i++) z += u[i]! * x[i]!;
         const p = sigmoid(z);
         const w = ws[k]!;
         const r = w * (this.evidence[k]!.outcome - p);
         const c = w * Math.max(p * (1 - p), 1e-3);
-        for (let i = 0; i < DIM; i++) {
-          const vi = v[i]!;
-          if (vi === 0) continue;
-          g[i]! += r * vi;
-          const ci = c * vi;
-          const row = i * DIM;
-          for (let j = 0; j < DIM; j++) h[row + j]! += ci * v[j]!;
+        for (let i = 0; i < N; i++) {
+          const xi = x[i]!;
+          if (xi === 0) continue;
+          g[i]! += r * xi;
+          const ci = c * xi;
+          const row = i * N;
+          for (let j = 0; j < N; j++) h[row + j]! += ci * x[j]!;
         }
       }
-      last = solveAndInvert(h, DIM, g);
-      for (let i = 0; i < DIM; i++) u[i]! += last.x[i]!;
+      last = solveAndInvert(h, N, g);
+      for (let i = 0; i < N; i++) u[i]! += last.x[i]!;
     }
-    this.fitted = { epoch, views: this.views, u: Float32Array.from(u), inverse: last!.inverse };
+    this.fitted = { epoch, views: this.views, u: Float32Array.from(u.subarray(0, DIM)), bias: u[DIM]!, inverse: last!.inverse };
     return this.fitted;
   }
 
@@ -112,9 +125,10 @@ export class ViewerModel {
   uncertainty(vectorOf: VectorOf, epoch: number, v: Float32Array): number {
     const inv = this.fit(vectorOf, epoch).inverse();
     let s = 0;
+    // The uncertainty of the taste in v's direction (the bias row and column left out).
     for (let i = 0; i < DIM; i++) {
       let r = 0;
-      const row = i * DIM;
+      const row = i * N;
       for (let j = 0; j < DIM; j++) r += inv[row + j]! * v[j]!;
       s += v[i]! * r;
     }
