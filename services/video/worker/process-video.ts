@@ -103,6 +103,7 @@ export async function runJob(ctx: VideoContext, job: Job, signal: AbortSignal): 
       effects: spec,
       presets: ctx.settings.media.presets,
       threads: ctx.settings.media.x264Threads,
+      thumbnailAtSec: state.thumbnailOffsetMs > 0 ? state.thumbnailOffsetMs / 1000 : undefined,
       signal: jobSignal,
       onProgress: (p) => {
         if (p.stage === "probe" && p.ratio === 1) {

@@ -120,19 +120,40 @@ export function copyCommand(source: SourceRef, outDir: string): Command & { dir:
 }
 
 /** Thumbnail time: one second in, or the middle of a shorter clip. */
-export function thumbnailTime(durationSec: number): number {
-  return Math.min(1, durationSec / 2);
+/**
+ * When the cover is taken, in the published video's timeline: the creator's choice, else
+ * 1 s; clamped to the video (a seek past the last frame yields no frame), and half way
+ * into clips shorter than 2 s when nothing was chosen.
+ */
+export function thumbnailTime(durationSec: number, requestedSec?: number): number {
+  if (requestedSec === undefined) return Math.min(1, durationSec / 2);
+  return Math.max(0, Math.min(requestedSec, durationSec - 0.1));
+}
+
+export interface ThumbnailOptions {
+  /** The creator's choice of moment (seconds into the published video). */
+  atSec?: number;
+  /** Length of the published video (after speed or stitch); default the upload's. */
+  outputDurationSec?: number;
 }
 
 /**
- * One frame at 1 s, in the 720 rung's frame (letterboxed like the video, so the poster
- * and the first frame line up). Without effects the upload is seeked to directly; with
- * effects the graph runs from the start (a stitch's timeline is not the upload's).
+ * One frame (at 1 s unless chosen), in the 720 rung's frame (letterboxed like the video,
+ * so the poster and the first frame line up). Without effects the upload is seeked to
+ * directly; with effects the graph runs from the start and the frame is taken in its
+ * output timeline (a stitch's or a sped-up video's timeline is not the upload's).
  */
-export function thumbnailCommand(source: SourceRef, spec: EffectsSpec, assets: EffectAssets, outPath: string, format: "webp" | "jpeg"): Command {
+export function thumbnailCommand(
+  source: SourceRef,
+  spec: EffectsSpec,
+  assets: EffectAssets,
+  outPath: string,
+  format: "webp" | "jpeg",
+  options: ThumbnailOptions = {},
+): Command {
   const box = { w: 720, h: 1280 };
   const effects = hasEffects(spec);
-  const t = thumbnailTime(source.durationSec);
+  const t = thumbnailTime(options.outputDurationSec ?? source.durationSec, options.atSec);
   const { graph: g, out } = buildEffectGraph(source, spec, assets, {
     box,
     ...(effects ? {} : { sourceInputArgs: ["-ss", t.toFixed(3)] }),

@@ -76,6 +76,8 @@ export interface ProcessOptions extends LadderOptions {
   /** Per ffmpeg step; defaults scale with the clip's length. */
   timeoutMs?: number;
   thumbnailFormat?: "webp" | "jpeg";
+  /** The cover's moment in the published video (seconds; default 1, clamped to the video). */
+  thumbnailAtSec?: number;
 }
 
 const MASTER = "master.m3u8";
@@ -167,7 +169,10 @@ async function pipeline(
   report("ladder", 0);
   const [, , soundCopied] = await Promise.all([
     runFfmpeg(ladder.args, { ...step, durationSec: ladder.durationSec, onProgress: (p) => p.ratio !== undefined && report("ladder", p.ratio) }),
-    runFfmpeg(thumbnailCommand(source, spec, assets, thumbPath, opts.thumbnailFormat ?? "webp").args, step).then(() => report("thumbnail", 1)),
+    runFfmpeg(
+      thumbnailCommand(source, spec, assets, thumbPath, opts.thumbnailFormat ?? "webp", { atSec: opts.thumbnailAtSec, outputDurationSec: ladder.durationSec }).args,
+      step,
+    ).then(() => report("thumbnail", 1)),
     soundFromSource
       ? (async () => {
           const c = audioExtractCommand(source, soundPath);
