@@ -24,6 +24,10 @@ beforeAll(async () => {
   await store.put("videos/v1/v360/seg_000.m4s", segment);
   await store.put("videos/v1/thumb.webp", Buffer.alloc(50));
   await store.put("videos/v1/sound.m4a", Buffer.alloc(70));
+  await store.put("demo/covers/c1.png", Buffer.alloc(40));
+  await store.put("demo/covers/c2.jpeg", Buffer.alloc(40));
+  await store.put("sounds/s1/audio.mp3", segment);
+  await store.put("sounds/s2/audio.wav", Buffer.alloc(60));
   await store.put("uploads/up_1", Buffer.alloc(10));
   const handle = createPlaybackHandler({ store, mountPath: "/media" });
   server = createServer((req, res) => void handle(req, res));
@@ -58,6 +62,10 @@ describe("playback", () => {
     ["videos/v1/v360/seg_000.m4s", "video/iso.segment", /immutable/],
     ["videos/v1/thumb.webp", "image/webp", /immutable/],
     ["videos/v1/sound.m4a", "audio/mp4", /immutable/],
+    ["demo/covers/c1.png", "image/png", /immutable/],
+    ["demo/covers/c2.jpeg", "image/jpeg", /immutable/],
+    ["sounds/s1/audio.mp3", "audio/mpeg", /immutable/],
+    ["sounds/s2/audio.wav", "audio/wav", /immutable/],
   ])("serves %s as %s with the right cache policy", async (key, type, cache) => {
     const r = await get(`/media/${key}`);
     expect(r.status).toBe(200);
@@ -80,6 +88,14 @@ describe("playback", () => {
     expect(tail.body.equals(segment.subarray(990))).toBe(true);
     const open = await get("/media/videos/v1/v360/seg_000.m4s", { Range: "bytes=995-" });
     expect(open.body.length).toBe(5);
+  });
+
+  it("serves an audio track in byte ranges, as audio players ask for it", async () => {
+    const r = await get("/media/sounds/s1/audio.mp3", { Range: "bytes=0-499" });
+    expect(r.status).toBe(206);
+    expect(r.headers["content-type"]).toBe("audio/mpeg");
+    expect(r.headers["content-range"]).toBe("bytes 0-499/1000");
+    expect(r.body.equals(segment.subarray(0, 500))).toBe(true);
   });
 
   it("answers ranges past the end with 416", async () => {

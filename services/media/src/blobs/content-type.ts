@@ -5,6 +5,8 @@ const TYPES: Record<string, string> = {
   m4s: "video/iso.segment",
   mp4: "video/mp4",
   m4a: "audio/mp4",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
   webp: "image/webp",
   jpg: "image/jpeg",
   jpeg: "image/jpeg",

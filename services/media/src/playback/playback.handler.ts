@@ -15,8 +15,12 @@ export interface PlaybackHandlerOptions {
   keyPrefix?: string;
 }
 
-/** Only published media is served: never uploads (private, no extension) or stray files. */
-const SERVED = /\.(m3u8|m4s|mp4|m4a|webp|jpg)$/i;
+/**
+ * Only published media is served: playlists, segments, covers and sounds (library sounds
+ * and imported covers keep the format they came in); never uploads (private, no
+ * extension) or stray files.
+ */
+const SERVED = /\.(m3u8|m4s|mp4|m4a|mp3|wav|webp|jpg|jpeg|png)$/i;
 
 export function createPlaybackHandler(opts: PlaybackHandlerOptions) {
   const mount = opts.mountPath.replace(/\/$/, "");
