@@ -43,8 +43,8 @@ async function streamDurations(path: string): Promise<number[]> {
   return f.streams.map((s) => Number(s.duration));
 }
 
-async function meanVolumeDb(path: string): Promise<number> {
-  const r = await runFfmpeg(["-i", path, "-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-", "-loglevel", "info"]);
+async function meanVolumeDb(path: string, before?: string): Promise<number> {
+  const r = await runFfmpeg(["-i", path, "-map", "0:a:0", "-af", before ? `${before},volumedetect` : "volumedetect", "-f", "null", "-", "-loglevel", "info"]);
   const m = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(r.stderrTail);
   if (!m) throw new Error(`no volumedetect output in ${r.stderrTail}`);
   return m[1] === "-inf" ? -Infinity : Number(m[1]);
@@ -173,6 +173,26 @@ describe("use this sound", () => {
     const [vd, ad] = await streamDurations(r.out);
     expect(Math.abs(ad! - vd!)).toBeLessThan(0.1);
     expect(await meanVolumeDb(r.out)).toBeLessThan(-60);
+  });
+
+  it("keeps the recording's sound under the library sound when asked: one stream, both heard", async () => {
+    // The upload's sound is a 440 Hz tone; the track a 1000 Hz one: each band tells its source.
+    const track = join(dir, "track-1k.m4a");
+    await runFfmpeg(["-f", "lavfi", "-i", "sine=f=1000:sample_rate=48000:d=2", "-ac", "2", "-c:a", "aac", track]);
+    const replaced = await render("sound-replace", { sound: { path: track } });
+    const mixed = await render("sound-mix", { sound: { path: track, keepOriginal: true } });
+    expect(mixed.streams.filter((x) => x.codec_type === "audio")).toHaveLength(1);
+    const [vd, ad] = await streamDurations(mixed.out);
+    expect(Math.abs(ad! - vd!)).toBeLessThan(0.1);
+    const band = (path: string, hz: number) => meanVolumeDb(path, `bandpass=f=${hz}:width_type=q:w=8`);
+    // The recording: gone when replaced, clearly there when kept.
+    // (A two-pole band-pass lets some of the other tone through: compare, do not expect silence.)
+    const [own, ownReplaced, ownMixed] = [await band(upload.path, 440), await band(replaced.out, 440), await band(mixed.out, 440)];
+    // The recording: some 20 dB down when replaced, within a few dB of the upload when kept.
+    expect(ownMixed).toBeGreaterThan(ownReplaced + 15);
+    expect(ownMixed).toBeGreaterThan(own - 8);
+    // The track: there either way, a little lower in the mix.
+    expect(await band(mixed.out, 1000)).toBeGreaterThan((await band(replaced.out, 1000)) - 8);
   });
 });
 

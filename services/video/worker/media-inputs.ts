@@ -86,7 +86,8 @@ export async function jobInputs(ctx: VideoContext, video: VideoState, dir: strin
     if (!sound) throw new PermanentJobError(VideoProcessingFailure.SOUND_UNAVAILABLE, "The sound you chose is no longer available.");
     const path = join(dir, `sound${extname(sound.audioPath) || ".m4a"}`);
     await fetchOr(ctx.blobs, sound.audioPath, path, VideoProcessingFailure.SOUND_UNAVAILABLE, "The sound you chose is no longer available.");
-    spec.sound = { path };
+    // "Use this sound" replaces the recording's sound unless the creator kept it (mixed under the track).
+    spec.sound = { path, ...(video.keepOriginalAudio ? { keepOriginal: true } : {}) };
   }
   return { spec, soundId };
 }

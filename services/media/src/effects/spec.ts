@@ -18,8 +18,11 @@ export interface EffectsSpec {
   duet?: { source: string };
   /** A ≤ 5 s range of an existing video, then the upload. */
   stitch?: { source: string; clipStartSec: number; clipEndSec: number };
-  /** Replace the soundtrack with a library sound, looped or cut to the video's length. */
-  sound?: { path: string; offsetSec?: number };
+  /**
+   * Replace the soundtrack with a library sound, looped or cut to the video's length; or,
+   * with keepOriginal, mix the recording's own sound under it.
+   */
+  sound?: { path: string; offsetSec?: number; keepOriginal?: boolean };
 }
 
 /** Probes of the files an effect brings in, fetched once by the caller. */
