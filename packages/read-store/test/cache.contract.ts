@@ -37,6 +37,22 @@ export function cacheContract(target: ContractTarget): void {
       expect(await cache.get(a)).toBeUndefined();
     });
 
+    it("sets many entries in one call, the last value of a key winning, each with its TTL", async () => {
+      const cache = store.cache(spec);
+      const keys = Array.from({ length: 400 }, () => fresh("many"));
+      await cache.setMany([
+        ...keys.map((key, i) => ({ key, value: `v${i}` })),
+        { key: keys[0]!, value: "last" },
+        // 2 s: Cassandra counts TTLs from a whole second, so 1 s can be almost nothing.
+        { key: keys[1]!, value: "brief", ttlSeconds: 2 },
+      ]);
+      expect(await cache.getMany([keys[0]!, keys[1]!, keys[399]!])).toEqual(["last", "brief", "v399"]);
+      await cache.setMany([]);
+      await sleep(2_100);
+      expect(await eventually(async () => (await cache.get(keys[1]!)) === undefined)).toBe(true);
+      expect(await cache.get(keys[2]!)).toBe("v2");
+    });
+
     it("expires entries after their TTL", async () => {
       const cache = store.cache(spec);
       const key = fresh("short");

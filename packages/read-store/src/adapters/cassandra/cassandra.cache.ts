@@ -22,18 +22,18 @@ export function cassandraCache(cql: Cql, keyspace: string, spec: CacheSpec): Cac
     if (!row || (row["expires_at"] as Date).getTime() <= Date.now()) return undefined;
     return row["value"] as string;
   };
+  const set = async (key: string, value: string, ttlSeconds = spec.ttlSeconds) => {
+    const expiresAt = Date.now() + ttlSeconds * 1000;
+    await cql.execute(`INSERT INTO ${table} (key, value, expires_at) VALUES (?, ?, ?) USING TTL ?`, [key, value, new Date(expiresAt), Math.max(1, ttlUntil(expiresAt))]);
+  };
   return {
     get,
     // Single-partition reads in parallel: an IN over partition keys would load one coordinator.
     getMany: (keys) => inParallel(keys, 32, get),
-    async set(key, value, options) {
-      const expiresAt = Date.now() + (options?.ttlSeconds ?? spec.ttlSeconds) * 1000;
-      await cql.execute(`INSERT INTO ${table} (key, value, expires_at) VALUES (?, ?, ?) USING TTL ?`, [
-        key,
-        value,
-        new Date(expiresAt),
-        Math.max(1, ttlUntil(expiresAt)),
-      ]);
+    set: (key, value, options) => set(key, value, options?.ttlSeconds),
+    // Single-partition writes in parallel; a key given twice keeps its last value.
+    async setMany(entries) {
+      await inParallel([...new Map(entries.map((e) => [e.key, e])).values()], 32, (e) => set(e.key, e.value, e.ttlSeconds));
     },
     async delete(key) {
       await cql.execute(`DELETE FROM ${table} WHERE key = ?`, [key]);

@@ -41,6 +41,18 @@ export function postgresCache(sql: SqlQueryable, schema: string | undefined, spe
       );
       await sweepExpired(sql, table, "expires_at <= now()");
     },
+    async setMany(entries) {
+      const last = new Map(entries.map((e) => [e.key, e]));
+      if (last.size === 0) return;
+      const rows = [...last.values()];
+      await sql.query(
+        `INSERT INTO ${table} (key, value, expires_at)
+         SELECT k, v, now() + make_interval(secs => t) FROM unnest($1::text[], $2::text[], $3::double precision[]) AS i(k, v, t)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+        [rows.map((r) => r.key), rows.map((r) => r.value), rows.map((r) => r.ttlSeconds ?? spec.ttlSeconds)],
+      );
+      await sweepExpired(sql, table, "expires_at <= now()");
+    },
     async delete(key) {
       await sql.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
     },

@@ -23,6 +23,15 @@ export function redisCache(redis: RedisClient, prefix: string, spec: CacheSpec):
       const ttlMs = Math.round((options?.ttlSeconds ?? spec.ttlSeconds) * 1000);
       await redis.set(k(key), value, "PX", ttlMs);
     },
+    async setMany(entries) {
+      if (entries.length === 0) return;
+      // One round trip; SETs in order, so a key given twice keeps its last value.
+      const pipeline = redis.pipeline();
+      for (const e of entries) pipeline.set(k(e.key), e.value, "PX", Math.round((e.ttlSeconds ?? spec.ttlSeconds) * 1000));
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+    },
     async delete(key) {
       await redis.del(k(key));
     },
