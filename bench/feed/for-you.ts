@@ -76,6 +76,7 @@ async function run(videoCount: number) {
   );
   const indexS = (performance.now() - t) / 1000;
 
+  const nearest = async (vector: Float32Array, k: number) => (await collection.search(vector, k, { publicOnly: true })).map((h) => h.id);
   // Histories: each viewer watches `history` videos picked from their own page, as a
   // viewer of the real feed would (so tastes point somewhere), reported one by one.
   t = performance.now();
@@ -85,7 +86,7 @@ async function run(videoCount: number) {
     const key = `v${i}`;
     let seen: string[] = [];
     while (p.swipes < H) {
-      const page = model.pageNow({ viewerKey: key, limit: 8, history: [], exclude: new Set(seen), visible: () => true, now: Date.now() });
+      const page = await model.page({ viewerKey: key, limit: 8, history: [], exclude: new Set(seen), visible: () => true, now: Date.now(), nearest });
       if (page.items.length === 0) break;
       for (const item of page.items) {
         if (p.swipes >= H) break;
@@ -98,7 +99,6 @@ async function run(videoCount: number) {
   }
   const historyS = (performance.now() - t) / 1000;
   log(`${viewers} viewers × ${H} views in ${historyS.toFixed(1)} s`);
-  const nearest = async (vector: Float32Array, k: number) => (await collection.search(vector, k, { publicOnly: true })).map((h) => h.id);
 
   // Paced requests: random viewers, 8 per page, the HNSW index for neighbours.
   const requests = Number(values.requests);

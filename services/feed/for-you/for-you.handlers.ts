@@ -4,7 +4,7 @@ import { videoContext } from "../../video/video.context.js";
 import { viewerOf } from "../../identity/caller.js";
 import type { Platform } from "../../platform/platform.js";
 import type { FeedPart } from "../feed-part.js";
-import { getForYouFeed } from "./for-you.query.js";
+import { cachedTrending, getForYouFeed } from "./for-you.query.js";
 import { LiveModel } from "./live-model.js";
 import { feedSessionsCache } from "./sessions.js";
 import { openFeedVectorIndex } from "./vector-index.js";
@@ -16,7 +16,7 @@ export async function forYouHandlers(platform: Platform): Promise<FeedPart & { l
   const live = new LiveModel(platform, index);
   const fast = platform.engines.stores.fast.store;
   await fast.ensure(feedSessionsCache);
-  const deps = { video, live, sessions: fast.cache(feedSessionsCache) };
+  const deps = { video, live, sessions: fast.cache(feedSessionsCache), trending: cachedTrending(video) };
   return {
     live,
     handlers: {

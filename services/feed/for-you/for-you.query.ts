@@ -27,6 +27,18 @@ export interface ForYouDeps {
   video: VideoContext;
   live: LiveModel;
   sessions: Cache;
+  /** The trending model's list (refreshed every minute: cached here for 10 s). */
+  trending: () => Promise<{ videoId: string }[]>;
+}
+
+/** The trending list as a candidate source, read at most every 10 s. */
+export function cachedTrending(video: VideoContext): () => Promise<{ videoId: string }[]> {
+  let cached: { at: number; ids: Promise<{ videoId: string }[]> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > 10_000) cached = { at: now, ids: trendingVideoIds(video.platform, 200).catch(() => []) };
+    return cached.ids;
+  };
 }
 
 export async function getForYouFeed(deps: ForYouDeps, userId: string | undefined, input: ForYouInput, urlOf: UrlOf) {
@@ -48,7 +60,7 @@ export async function getForYouFeed(deps: ForYouDeps, userId: string | undefined
   if (live.catalogueCheckpoint) await video.models.catalog.waitFor(live.catalogueCheckpoint, CONSISTENCY_WAIT_MS);
   const session = input.cursor ? await loadSession(deps.sessions, input.cursor, viewerKey) : newSession(viewerKey);
   const limit = input.limit || DEFAULT_LIMIT;
-  const [viewer, trending] = await Promise.all([loadViewer(video, userId), trendingVideoIds(video.platform, 200).catch(() => [])]);
+  const [viewer, trending] = await Promise.all([loadViewer(video, userId), deps.trending()]);
   const ctx = viewer.context;
   const page = await live.model.page({
     viewerKey,

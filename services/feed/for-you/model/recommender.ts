@@ -80,9 +80,9 @@ export interface RecommenderParams {
 
 export const defaultParams: RecommenderParams = {
   viewer: defaultViewerParams,
-  explore: 1,
+  explore: 0.5,
   behaviour: 0.35,
-  nearest: 200,
+  nearest: 120,
   popular: 300,
   fresh: 60,
   random: 150,
@@ -353,10 +353,9 @@ export class Recommender {
     const out: [Float32Array, number][] = [];
     const taste = this.tasteOf(viewer);
     if (dot(taste, taste) > 1e-12) out.push([taste, this.params.nearest]);
-    for (const id of viewer.finished.slice(-2)) {
-      const v = this.videos.get(id);
-      if (v) out.push([v.vector, 40]);
-    }
+    const last = viewer.finished.at(-1);
+    const v = last === undefined ? undefined : this.videos.get(last);
+    if (v) out.push([v.vector, 30]);
     return out;
   }
 
@@ -396,7 +395,7 @@ export class Recommender {
 
     // Exploration fades as the viewer's history grows: a new viewer is shown a spread of
     // topics, a known one mostly what they like (plus the random and fresh candidates).
-    const explore = (this.params.explore * this.ranker.weights[1]!) / (1 + (viewer?.model.views ?? 0) / 20);
+    const explore = (this.params.explore * this.ranker.weights[1]!) / (1 + (viewer?.model.views ?? 0) / 10);
     // Filters.
     const scored: { v: VideoEntry; reason: Reason; base: number; x: FeatureVector }[] = [];
     const followedSet = new Set(req.followed ?? []);
@@ -410,9 +409,9 @@ export class Recommender {
     // The uncertainty bonus (a quadratic form per video) only for the best few hundred by
     // predicted watch-through: exploring beyond them is the random candidates' job.
     scored.sort((a, b) => b.base - a.base);
-    const bonusFor = scored.slice(0, 300);
+    const bonusFor = scored.slice(0, 160);
     for (const c of bonusFor) c.base += explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, c.v.vector) : 1);
-    for (const c of scored.slice(300)) c.base += explore * 0.5;
+    for (const c of scored.slice(160)) c.base += explore * 0.5;
     scored.sort((a, b) => b.base - a.base);
     const shortlist = scored.slice(0, 400);
 

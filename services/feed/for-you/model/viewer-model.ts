@@ -33,7 +33,7 @@ export interface ViewerModelParams {
   steps: number;
 }
 
-export const defaultViewerParams: ViewerModelParams = { lambda: 1, gamma: 0.97, memory: 64, steps: 3 };
+export const defaultViewerParams: ViewerModelParams = { lambda: 1, gamma: 0.97, memory: 64, steps: 2 };
 
 export type VectorOf = (videoId: string) => Float32Array | undefined;
 
