@@ -3,15 +3,19 @@
 // only as "read again": the read model is the truth, so a lost or early message (published
 // before the batch committed) costs a little latency, never a change. Idle streams get a
 // heartbeat; the stream ends when the client goes or the server drains.
+//
+// A page of changes costs one state read (its unread count is kept by the projection)
+// and the entries it shows; the viewer's context (blocks, follows: who may appear as an
+// actor, which thumbnails show) is reused for VIEWER_CONTEXT_MS rather than loaded per page.
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { HeartbeatSchema, NotificationsMarkedReadSchema } from "@flick/contracts/flick/notification/v1/notification_pb";
 import { StreamNotificationsResponseSchema, type StreamNotificationsResponse } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { FailedPreconditionError } from "@flick/kernel";
-import { loadViewerContext } from "../../social/visibility.js";
+import { loadViewerContext, type ViewerContext } from "../../social/visibility.js";
 import { inboxChannel, type NotificationContext } from "../notification.context.js";
 import { changesTable, entriesTable } from "../projections/inbox.tables.js";
-import { inboxState, renderEntries, unreadCount } from "../queries/inbox.query.js";
+import { inboxState, renderEntries } from "../queries/inbox.query.js";
 import { checkUpdateId } from "../update-ids.js";
 import type { RequestInfo } from "../../video/queries/video-view.js";
 
@@ -19,6 +23,8 @@ import type { RequestInfo } from "../../video/queries/video-view.js";
 export const POLL_MS = 2_000;
 /** After a message names an update not yet visible, how long to keep re-reading. */
 const SETTLE_MS = 2_000;
+/** How long a stream reuses the viewer's context (a block applies to its pages after this). */
+export const VIEWER_CONTEXT_MS = 2_000;
 
 export async function* streamInbox(
   ctx: NotificationContext,
@@ -65,6 +71,12 @@ export async function* streamInbox(
       signal.addEventListener("abort", done, { once: true });
     });
 
+  let viewer: { context: ViewerContext; at: number } | undefined;
+  const viewerContext = async () => {
+    if (!viewer || Date.now() - viewer.at > VIEWER_CONTEXT_MS) viewer = { context: await loadViewerContext(ctx.platform, userId), at: Date.now() };
+    return viewer.context;
+  };
+
   try {
     let idleSince = Date.now();
     let settleUntil = 0;
@@ -72,12 +84,11 @@ export async function* streamInbox(
       const page = await changes.scan({ recipient_id: userId }, { limit: 100, range: last ? { gt: last } : undefined });
       if (page.rows.length > 0) {
         state = await inboxState(store, userId);
-        const viewer = await loadViewerContext(ctx.platform, userId);
         for (const row of page.rows) {
           const out = create(StreamNotificationsResponseSchema, { updateId: row.update_id });
           if (row.change === "notification") {
             const entry = await entries.get({ recipient_id: userId, notification_id: row.notification_id ?? "" });
-            const [notification] = entry ? await renderEntries(ctx, viewer, state, [entry], request) : [];
+            const [notification] = entry ? await renderEntries(ctx, await viewerContext(), state, [entry], request) : [];
             // Superseded by a later change of the same entry (sent then), or not to show.
             if (!notification || entry!.update_id !== row.update_id) {
               last = row.update_id;
@@ -90,7 +101,8 @@ export async function* streamInbox(
           } else {
             out.change = { case: "removedNotificationId", value: row.notification_id ?? "" };
           }
-          out.unreadCount = BigInt(await unreadCount(store, userId, state));
+          // The count as of the page's read (a later change on the page is counted already).
+          out.unreadCount = BigInt(state.unread);
           last = row.update_id;
           yield out;
         }
@@ -111,7 +123,7 @@ export async function* streamInbox(
         yield create(StreamNotificationsResponseSchema, {
           updateId: last,
           change: { case: "heartbeat", value: create(HeartbeatSchema, { serverTime: timestampNow() }) },
-          unreadCount: BigInt(await unreadCount(store, userId, await inboxState(store, userId))),
+          unreadCount: BigInt((await inboxState(store, userId)).unread),
         });
         idleSince = Date.now();
         continue;

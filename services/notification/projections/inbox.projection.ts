@@ -8,13 +8,21 @@
 // entry's row is written after its list, change and actor rows, and an entry already at
 // this update id is not applied twice; an actor row remembers which update added it, so
 // a retried change still counts its actor as new.
+//
+// The unread count lives in inbox_state with latest_update_id, so it always matches the
+// changes applied: each change adds its difference (an entry appears or gains an actor
+// while read: +1; an unread entry is removed or marked read: -1). A read watermark counts
+// what stays unread above it (none when it covers the whole inbox). Where a batch is not
+// atomic (Cassandra), a redelivered change may find its rows already written, so the
+// difference is unknown: that inbox is counted again from inbox_order after the flush
+// (also where a repeat is legitimate — an id marked read twice — which is rare).
 import type { Projection } from "@flick/projection-runner";
 import type { ReadStore } from "@flick/read-store";
 import { inboxCodec } from "../events.js";
 import { AGGREGATION_WINDOW_MS, SOURCES, SOURCE_TYPES, type InboxChange, type Notice } from "../sources.js";
 import { notificationIdOf, updateIdOf } from "../update-ids.js";
 import { BufferedTable, inTurnOrAtOnce } from "./buffered-table.js";
-import { actorsTable, blocksTable, changesTable, entriesTable, groupsTable, INBOX_TABLES, orderTable, refsTable, stateTable } from "./inbox.tables.js";
+import { actorsTable, blocksTable, changesTable, entriesTable, groupsTable, INBOX_TABLES, orderTable, refsTable, stateTable, type EntryRow } from "./inbox.tables.js";
 
 export const MAX_ACTORS_SHOWN = 3;
 
@@ -26,7 +34,8 @@ export interface InboxProjectionOptions {
 export function inboxProjection(options: InboxProjectionOptions = {}): Projection<ReadStore> {
   return {
     name: "inbox",
-    version: 1,
+    // 2: inbox_state.unread.
+    version: 2,
     filter: { eventTypes: SOURCE_TYPES },
     setup: (store) => store.ensure(...INBOX_TABLES),
     async handle(events, store) {
@@ -49,24 +58,40 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
         await entries.flush();
         await states.flush();
       };
-      const stateCache = new Map<string, { read_up_to: string; latest_update_id: string }>();
+      const stateCache = new Map<string, { read_up_to: string; latest_update_id: string; unread: number }>();
       const changed = new Map<string, string>();
+      // Inboxes whose count a redelivery may have left unknown (only where not atomic).
+      const recount = new Set<string>();
+      const maybeRedelivered = (recipient: string) => void recount.add(recipient);
+      const isUnread = (e: EntryRow, readUpTo: string) => !e.removed && !e.read && !!e.update_id && e.update_id > readUpTo;
 
       const state = async (recipient: string) => {
         let s = stateCache.get(recipient);
         if (!s) {
           const row = await states.get({ recipient_id: recipient });
-          s = { read_up_to: row?.read_up_to ?? "", latest_update_id: row?.latest_update_id ?? "" };
+          s = { read_up_to: row?.read_up_to ?? "", latest_update_id: row?.latest_update_id ?? "", unread: Number(row?.unread ?? 0n) };
           stateCache.set(recipient, s);
         }
         return s;
       };
-      const commit = async (recipient: string, updateId: string, readUpTo?: string) => {
+      const commit = async (recipient: string, updateId: string, unread: { delta?: number; set?: number } = {}, readUpTo?: string) => {
         const s = await state(recipient);
         s.latest_update_id = updateId;
         if (readUpTo !== undefined) s.read_up_to = readUpTo;
-        states.upsert({ recipient_id: recipient, latest_update_id: updateId, read_up_to: s.read_up_to });
+        s.unread = Math.max(0, unread.set ?? s.unread + (unread.delta ?? 0));
+        states.upsert({ recipient_id: recipient, latest_update_id: updateId, read_up_to: s.read_up_to, unread: BigInt(s.unread) });
         changed.set(recipient, updateId);
+      };
+      /** Unread entries above `readUpTo`, from the list as stored (flush first). */
+      const countUnread = async (recipient: string, readUpTo: string) => {
+        let count = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await order.table.scan({ recipient_id: recipient }, { limit: 500, cursor, range: readUpTo ? { gt: readUpTo } : undefined });
+          for (const row of page.rows) if (!row.read) count++;
+          cursor = page.rows.length === 500 ? page.cursor : undefined;
+        } while (cursor);
+        return count;
       };
       const blocked = async (a: string, b: string) => {
         return (await blocks.get({ blocker_id: a, blocked_id: b })) !== undefined || (await blocks.get({ blocker_id: b, blocked_id: a })) !== undefined;
@@ -95,7 +120,10 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
           const open = g?.opened_at && at.getTime() - g.opened_at.getTime() < AGGREGATION_WINDOW_MS;
           const entry = open && g.notification_id ? await entries.get({ recipient_id: recipient, notification_id: g.notification_id }) : undefined;
           if (entry && !entry.removed) {
-            if ((entry.update_id ?? "") >= updateId) return commit(recipient, updateId);
+            if ((entry.update_id ?? "") >= updateId) {
+              maybeRedelivered(recipient);
+              return commit(recipient, updateId);
+            }
             const actor = await actors.get({ notification_id: entry.notification_id, actor_id: n.actor });
             if (actor && actor.added_by !== updateId) return; // the same person again: nothing new
             actors.upsert({ notification_id: entry.notification_id, actor_id: n.actor, added_by: updateId });
@@ -103,6 +131,7 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
             order.upsert({ recipient_id: recipient, update_id: updateId, notification_id: entry.notification_id, kind: n.kind, read: false });
             changes.upsert({ recipient_id: recipient, update_id: updateId, change: "notification", notification_id: entry.notification_id });
             const previous = Array.isArray(entry.actor_ids) ? (entry.actor_ids as string[]) : [];
+            const delta = isUnread(entry, (await state(recipient)).read_up_to) ? 0 : 1;
             entries.upsert({
               recipient_id: recipient,
               notification_id: entry.notification_id,
@@ -113,11 +142,13 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
               update_id: updateId,
               read: false,
             });
-            return commit(recipient, updateId);
+            return commit(recipient, updateId, { delta });
           }
         }
         const id = notificationIdOf(updateId);
-        if (!(await entries.get({ recipient_id: recipient, notification_id: id }))) {
+        if (await entries.get({ recipient_id: recipient, notification_id: id })) {
+          maybeRedelivered(recipient); // written by an earlier delivery of this change
+        } else {
           if (n.group) groups.upsert({ recipient_id: recipient, group_key: n.group, notification_id: id, opened_at: at });
           if (n.ref) refs.upsert({ ref: n.ref, recipient_id: recipient, notification_id: id });
           actors.upsert({ notification_id: id, actor_id: n.actor, added_by: updateId });
@@ -141,6 +172,7 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
             read: false,
             removed: false,
           });
+          return commit(recipient, updateId, { delta: 1 });
         }
         return commit(recipient, updateId);
       };
@@ -185,11 +217,16 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
                 const updateId = nextUpdateId(ref.recipient_id);
                 if (!(await applies(ref.recipient_id, updateId))) continue;
                 const entry = await entries.get({ recipient_id: ref.recipient_id, notification_id: ref.notification_id });
-                if (!entry || entry.removed) continue;
+                if (!entry) continue;
+                if (entry.removed) {
+                  maybeRedelivered(ref.recipient_id);
+                  continue;
+                }
+                const delta = isUnread(entry, (await state(ref.recipient_id)).read_up_to) ? -1 : 0;
                 if (entry.update_id) order.delete({ recipient_id: ref.recipient_id, update_id: entry.update_id });
                 changes.upsert({ recipient_id: ref.recipient_id, update_id: updateId, change: "removed", notification_id: ref.notification_id });
                 entries.upsert({ recipient_id: ref.recipient_id, notification_id: ref.notification_id, removed: true });
-                await commit(ref.recipient_id, updateId);
+                await commit(ref.recipient_id, updateId, { delta });
               }
               break;
             }
@@ -197,21 +234,42 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
               const updateId = nextUpdateId(change.recipient);
               if (!(await applies(change.recipient, updateId))) break;
               const s = await state(change.recipient);
-              const upTo = change.upTo > s.read_up_to ? change.upTo : s.read_up_to;
-              for (const id of change.ids) {
+              let delta = 0;
+              for (const id of new Set(change.ids)) {
                 const entry = await entries.get({ recipient_id: change.recipient, notification_id: id });
                 if (!entry || entry.removed || !entry.update_id) continue;
+                if (entry.read) maybeRedelivered(change.recipient);
+                if (isUnread(entry, s.read_up_to)) delta--;
                 order.upsert({ recipient_id: change.recipient, update_id: entry.update_id, read: true });
                 entries.upsert({ recipient_id: change.recipient, notification_id: id, read: true });
               }
               changes.upsert({ recipient_id: change.recipient, update_id: updateId, change: "read", up_to: change.upTo, ids: change.ids });
-              await commit(change.recipient, updateId, upTo);
+              if (change.upTo > s.read_up_to) {
+                // Covering the whole inbox leaves nothing unread; otherwise count what stays
+                // above the new watermark (usually what arrived since the client looked).
+                let unread = 0;
+                if (change.upTo < s.latest_update_id) {
+                  await flush();
+                  unread = await countUnread(change.recipient, change.upTo);
+                }
+                await commit(change.recipient, updateId, { set: unread }, change.upTo);
+              } else {
+                await commit(change.recipient, updateId, { delta });
+              }
               break;
             }
           }
         }
       }
       await flush();
+      if (recount.size > 0) {
+        for (const recipient of recount) {
+          const s = await state(recipient);
+          s.unread = await countUnread(recipient, s.read_up_to);
+          states.upsert({ recipient_id: recipient, latest_update_id: s.latest_update_id, read_up_to: s.read_up_to, unread: BigInt(s.unread) });
+        }
+        await states.flush();
+      }
       if (changed.size > 0) await options.onChanged?.(changed);
     },
   };

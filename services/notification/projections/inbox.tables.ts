@@ -4,7 +4,8 @@
 //                   it gains an actor: its row is deleted and re-inserted)
 //   inbox_changes   every change by recipient in update order, kept a week: what a
 //                   reconnecting stream replays after its after_id
-//   inbox_state     per recipient: the read watermark and the latest update id
+//   inbox_state     per recipient: the read watermark, the latest update id and the
+//                   unread count as of that update
 //   inbox_groups    open aggregation groups by (recipient, group key)
 //   inbox_actors    distinct actors of an entry (the count is of these)
 //   inbox_refs      entries a later event may remove (by comment, by follow request)
@@ -67,6 +68,8 @@ export const stateTable = defineTable({
   columns: [
     { name: "read_up_to", type: "text" },
     { name: "latest_update_id", type: "text" },
+    /** Entries neither marked read nor at or below the watermark (not removed). */
+    { name: "unread", type: "bigint" },
   ],
 });
 

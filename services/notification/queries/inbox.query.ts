@@ -1,6 +1,7 @@
 // The inbox as the API shows it: entries newest update first, actors as user summaries
 // (those across a block with the recipient left out), read = marked one by one or at or
-// below the read watermark. The unread count scans the list only above the watermark.
+// below the read watermark. The unread count is kept by the projection in inbox_state;
+// only a count of some kinds scans the list (above the watermark).
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { NotificationSchema, type Notification, type NotificationKind } from "@flick/contracts/flick/notification/v1/notification_pb";
@@ -19,14 +20,23 @@ export const DEFAULT_LIMIT = 20;
 export interface InboxState {
   readUpTo: string;
   latestUpdateId: string;
+  /** Unread entries as of latestUpdateId, at most MAX_UNREAD. */
+  unread: number;
 }
 
 export async function inboxState(store: ReadStore, userId: string): Promise<InboxState> {
   const row = await store.table(stateTable).get({ recipient_id: userId });
-  return { readUpTo: row?.read_up_to ?? "", latestUpdateId: row?.latest_update_id ?? "" };
+  return { readUpTo: row?.read_up_to ?? "", latestUpdateId: row?.latest_update_id ?? "", unread: Math.min(Number(row?.unread ?? 0n), MAX_UNREAD) };
 }
 
+/** The unread count, of every kind (kept with the state) or of some kinds (a scan). */
 export async function unreadCount(store: ReadStore, userId: string, state: InboxState, kinds: readonly NotificationKind[] = []): Promise<number> {
+  if (kinds.length === 0) return state.unread;
+  return scanUnread(store, userId, state, kinds);
+}
+
+/** Counts unread entries by scanning the list above the watermark (at most MAX_UNREAD). */
+export async function scanUnread(store: ReadStore, userId: string, state: InboxState, kinds: readonly NotificationKind[] = []): Promise<number> {
   const wanted = new Set(kinds);
   const table = store.table(orderTable);
   let count = 0;
