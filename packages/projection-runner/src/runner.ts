@@ -2,6 +2,12 @@
 // the handler and commits writes and checkpoint together, restarts from the stored
 // checkpoint after any failure (so a crash at any point loses and doubles nothing on an
 // atomic checkpoint store), rebuilds from position 0 into a fresh slot, and reports lag.
+//
+// A live batch with nothing for the handler moves the runner's checkpoint (waitFor sees
+// it) without storing it, unless the stored one is older than idleCheckpointMs: a dozen
+// projections in a process, most of them idle for most batches, otherwise each committed
+// a transaction per batch. After a restart the runner reads those events again and skips
+// them again — they were none of its business.
 
 import type { EventStore, RecordedEvent } from "@flick/event-store";
 import { batched } from "./batches.js";
@@ -21,6 +27,11 @@ export interface ProjectionRunnerOptions<Tx> {
   rebuildBatchSize?: number;
   /** First pause after a failure; doubles up to 30 s (default 500 ms). */
   retryDelayMs?: number;
+  /**
+   * Longest a live runner leaves its stored checkpoint behind while its batches hold
+   * nothing for the handler (default 1000 ms; 0 stores every batch).
+   */
+  idleCheckpointMs?: number;
   /** Events between two checkpoints, when the store can tell (for the position-lag gauge). */
   eventsBetween?: (from: string | undefined, to: string) => number | undefined;
   /** Called after every committed batch: the hook telemetry attaches its histograms to. */
@@ -36,6 +47,8 @@ export interface BatchCommitted {
   /** Events that matched the filter and went to the handler. */
   handled: number;
   checkpoint: string;
+  /** False for an idle batch whose checkpoint was only noted in memory (see idleCheckpointMs). */
+  stored: boolean;
   committedAt: Date;
   /** Commit time minus recordedAt, per event, in ms. */
   lagMs: number[];
@@ -82,6 +95,9 @@ export class ProjectionRunner<Tx> {
   private readonly store: EventStore;
   private readonly checkpoints: CheckpointStore<Tx>;
   private checkpoint: string | undefined;
+  /** The live slot's checkpoint as stored (behind `checkpoint` after idle batches). */
+  private stored: string | undefined;
+  private storedAt = 0;
   private live: { controller: AbortController; done: Promise<void> } | undefined;
   private readonly waiters = new Set<Waiter>();
   private readonly lag = new LagWindow();
@@ -111,7 +127,7 @@ export class ProjectionRunner<Tx> {
       return;
     }
     await this.checkpoints.prepare(this.projection, "live");
-    this.checkpoint = stored?.checkpoint;
+    this.checkpoint = this.stored = stored?.checkpoint;
     this.startLive();
   }
 
@@ -196,7 +212,7 @@ export class ProjectionRunner<Tx> {
         }
         cancelled();
         await this.checkpoints.promote(this.projection);
-        this.checkpoint = cursor;
+        this.checkpoint = this.stored = cursor;
         this.wakeWaiters();
         this.startLive();
       }
@@ -245,7 +261,7 @@ export class ProjectionRunner<Tx> {
         // means another runner moved it.
         if (err instanceof CheckpointConflictError || !this.checkpoints.capabilities.atomicCheckpoint) {
           const stored = await this.checkpoints.load(this.projection, "live").catch(() => undefined);
-          if (stored) this.checkpoint = stored.checkpoint;
+          if (stored) this.checkpoint = this.stored = stored.checkpoint;
         }
         if (!signal.aborted) this.state = "running";
       }
@@ -275,7 +291,8 @@ export class ProjectionRunner<Tx> {
       if (until !== undefined && cursor !== undefined && this.store.compareCheckpoints(cursor, until) >= 0) return cursor;
       const events = this.store.subscribe({ after: from, signal: local.signal, batchSize: maxSize });
       for await (const batch of batched(events, { maxSize, maxDelayMs })) {
-        await this.commitBatch(slot, cursor, batch);
+        if (live) await this.commitLive(batch);
+        else await this.commitBatch(slot, cursor, batch);
         cursor = batch.at(-1)!.checkpoint;
         onEvents(batch.length);
         onCommit?.();
@@ -292,13 +309,27 @@ export class ProjectionRunner<Tx> {
     }
   }
 
-  private async commitBatch(slot: Slot, from: string | undefined, batch: RecordedEvent[]): Promise<void> {
+  /** A live batch: committed from the stored checkpoint, or only noted when idle. */
+  private async commitLive(batch: RecordedEvent[]): Promise<void> {
+    const idleMs = this.options.idleCheckpointMs ?? 1_000;
+    const idle = !batch.some((e) => matchesFilter(this.projection.filter, e));
+    const persist = !idle || performance.now() - this.storedAt >= idleMs;
+    await this.commitBatch("live", this.stored, batch, persist);
+    if (persist) {
+      this.stored = batch.at(-1)!.checkpoint;
+      this.storedAt = performance.now();
+    }
+  }
+
+  private async commitBatch(slot: Slot, from: string | undefined, batch: RecordedEvent[], persist = true): Promise<void> {
     const matching = batch.filter((e) => matchesFilter(this.projection.filter, e));
     const to = batch.at(-1)!.checkpoint;
     const started = performance.now();
-    await this.checkpoints.commit(this.projection, slot, from, to, async (tx) => {
-      if (matching.length > 0) await this.projection.handle(matching, tx);
-    });
+    if (persist) {
+      await this.checkpoints.commit(this.projection, slot, from, to, async (tx) => {
+        if (matching.length > 0) await this.projection.handle(matching, tx);
+      });
+    }
     const committedAt = new Date();
     const lagMs = batch.map((e) => committedAt.getTime() - e.recordedAt.getTime());
     if (slot === "live") {
@@ -312,6 +343,7 @@ export class ProjectionRunner<Tx> {
       events: batch.length,
       handled: matching.length,
       checkpoint: to,
+      stored: persist,
       committedAt,
       lagMs,
       commitMs: performance.now() - started,

@@ -167,6 +167,32 @@ for (const [engine, shared] of engines.flatMap((e) => [[e, false], [e, true]] as
       expect(counts.map((c) => c.stream)).toEqual(["video-a"]);
     });
 
+    it("stores an idle runner's checkpoint only now and then, and resumes from it exactly", async () => {
+      const name = "events-per-stream";
+      const batches: BatchCommitted[] = [];
+      const projection = eventsPerStreamProjection({ filter: { categories: ["video"] } });
+      const r = new ProjectionRunner({ store, checkpoints: createSqlCheckpointStore(db), projection, idleCheckpointMs: 60_000, onBatchCommitted: (b) => batches.push(b) });
+      runners.push(r);
+      await r.start();
+      const video = await store.append("video-a", [event()], "any");
+      expect(await r.waitFor(video.checkpoint, 10_000)).toBe(true);
+      let other = video;
+      for (let i = 0; i < 5; i++) {
+        other = await store.append(`like-${i}`, [event()], "any");
+        expect(await r.waitFor(other.checkpoint, 10_000)).toBe(true); // read models are current
+      }
+      expect((await createSqlCheckpointStore(db).load(projection, "live"))?.checkpoint).toBe(video.checkpoint);
+      expect(batches.filter((b) => !b.stored).length).toBeGreaterThan(0);
+      await r.stop();
+      // A restart reads the idle stretch again, and counts only what is new.
+      await store.append("video-a", [event()], "any");
+      const again = runner(eventsPerStreamProjection({ filter: { categories: ["video"] } }));
+      await again.start();
+      expect(await again.catchUp(10_000)).toBe(true);
+      const counts = await readStreamEventCounts(db, readModelSchema(name));
+      expect(counts.map((c) => [c.stream, Number(c.events)])).toEqual([["video-a", 2]]);
+    });
+
     it("answers waitFor with false when the checkpoint is not reached in time", async () => {
       const r = runner(eventsPerStreamProjection());
       const appended = await store.append("video-a", [event()], "any");
