@@ -47,8 +47,13 @@ export function queries({ schema: s }: SchemaNames) {
                 LIMIT $3::int
               ) AS w`,
 
+    /**
+     * The newest committed event, visible to readers yet or not: "everything in the store
+     * now" for catch-up waits. Taking only visible ones made a wait return at once while
+     * another transaction in the cluster held the horizon back (as on a shared server).
+     */
     head: `SELECT e.transaction_id::text AS tx, e.position::text AS pos FROM ${s}.events AS e
-           WHERE ${VISIBLE} ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1`,
+           ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1`,
   };
 }
 
