@@ -1,12 +1,18 @@
 // Who may see and act on a video, through social's one visibility check (ViewerContext
 // in services/social/visibility.ts). Lists load the viewer's whole context once; a
 // command builds a context narrowed to the one creator it concerns from point reads
-// (blocks from the write side, as social's assertNotBlocked does, follows from the
-// graph only when privacy needs them), so a like or a view costs a few key reads rather
-// than a scan of the viewer's whole following list.
+// (follows from the graph only when privacy needs them), so a like or a view costs a few
+// key reads rather than a scan of the viewer's whole following list.
+//
+// Blocks: a like, save, share or comment reads them from the write side (the block
+// streams, as social's assertNotBlocked does: exact). A view — the hottest path, spread
+// over many creators — reads the viewer's blocks both ways from the blocks read model
+// once and keeps them about a second; a block or unblock written by this process drops
+// both users' entries, and their next read waits for the read model to have it.
 import type { EventStore } from "@flick/event-store";
 import type { Platform } from "../../platform/platform.js";
-import { blocksBetween } from "../../social/blocking.js";
+import { blocksBetween, onBlockWritten } from "../../social/blocking.js";
+import { blockedByTable, blockEdgesTable } from "../../social/projections/blocks.projection.js";
 import { followEdgesTable } from "../../social/projections/follow-graph.projection.js";
 import { socialReadModels } from "../../social/social.read-models.js";
 import { loadViewerContext, ViewerContext } from "../../social/visibility.js";
@@ -40,11 +46,60 @@ export interface Audience {
   follows(viewerId: string, creatorIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** A viewer's blocks both ways; undefined: too many to hold (read pair by pair). */
+interface ViewerBlocks {
+  blocking: Set<string> | undefined;
+  blockers: Set<string> | undefined;
+}
+const VIEWER_BLOCKS_HELD = 200;
+/** Longest a view waits for the blocks read model to have a block this process wrote. */
+const BLOCK_WAIT_MS = 3_000;
+
 export function socialAudience(platform: Platform, people: People, options: { cacheMs?: number } = {}): Audience {
   const store: EventStore = platform.events;
   const graph = socialReadModels(platform).graph;
   const cacheMs = options.cacheMs ?? 1_000;
-  const blockCache = new TtlCache<{ actorBlocksTarget: boolean; targetBlocksActor: boolean }>(cacheMs);
+  const blocksModel = socialReadModels(platform).blocks;
+  const viewerBlocks = new TtlCache<ViewerBlocks>(cacheMs);
+  const written = new Map<string, string>();
+  onBlockWritten(platform, (blocker, blocked, checkpoint) => {
+    for (const user of [blocker, blocked]) {
+      viewerBlocks.delete(user);
+      if (!checkpoint) continue;
+      written.delete(user);
+      written.set(user, checkpoint);
+      if (written.size > 10_000) written.delete(written.keys().next().value!);
+    }
+  });
+  const loadViewerBlocks = async (viewerId: string): Promise<ViewerBlocks> => {
+    const checkpoint = written.get(viewerId);
+    if (checkpoint) {
+      await blocksModel.waitFor(checkpoint, BLOCK_WAIT_MS);
+      written.delete(viewerId);
+    }
+    const store = await blocksModel.store();
+    const [out, by] = await Promise.all([
+      store.table(blockEdgesTable).scan({ blocker_id: viewerId }, { limit: VIEWER_BLOCKS_HELD }),
+      store.table(blockedByTable).scan({ user_id: viewerId }, { limit: VIEWER_BLOCKS_HELD }),
+    ]);
+    return {
+      blocking: out.rows.length < VIEWER_BLOCKS_HELD ? new Set(out.rows.map((r) => r.blocked_id)) : undefined,
+      blockers: by.rows.length < VIEWER_BLOCKS_HELD ? new Set(by.rows.map((r) => r.blocker_id)) : undefined,
+    };
+  };
+  /** Blocks between a viewer and a creator for a view: from the read model, cached per viewer. */
+  const viewBlocks = async (viewerId: string, creatorId: string) => {
+    const sets = (await viewerBlocks.getMany([viewerId], async () => new Map([[viewerId, await loadViewerBlocks(viewerId)]]))).get(viewerId)!;
+    const edge = async (blocker: string, blocked: string) => {
+      const table = (await blocksModel.store()).table(blockEdgesTable);
+      return (await table.get({ blocker_id: blocker, blocked_id: blocked })) !== undefined;
+    };
+    const [actorBlocksTarget, targetBlocksActor] = await Promise.all([
+      sets.blocking ? sets.blocking.has(creatorId) : edge(viewerId, creatorId),
+      sets.blockers ? sets.blockers.has(creatorId) : edge(creatorId, viewerId),
+    ]);
+    return { actorBlocksTarget, targetBlocksActor };
+  };
   const privateCache = new TtlCache<boolean>(cacheMs);
 
   const creatorPrivate = (ids: readonly string[]) =>
@@ -71,17 +126,13 @@ export function socialAudience(platform: Platform, people: People, options: { ca
         const canSee = ViewerContext.anonymous().canSee({ ...video, creatorPrivate: isPrivate });
         return { canSee, canSeeButForBlocks: canSee, viewerBlocksCreator: false, creatorBlocksViewer: false };
       }
-      const key = `${viewerId}\u0000${creator}`;
-      let b = opts.fresh ? undefined : blockCache.get(key);
       const needFollows = isPrivate || video.privacy === "friends";
-      const [blocks, out, back] = await Promise.all([
-        b ? Promise.resolve(b) : audience.blocks(viewerId, creator),
+      const [b, out, back] = await Promise.all([
+        opts.fresh ? audience.blocks(viewerId, creator) : viewBlocks(viewerId, creator),
         // Follows matter only where privacy asks for them (a view of a public video reads none).
         needFollows ? edge(viewerId, creator) : Promise.resolve(undefined),
         needFollows && video.privacy === "friends" ? edge(creator, viewerId) : Promise.resolve(undefined),
       ]);
-      b = blocks;
-      blockCache.set(key, b);
       const only = (yes: boolean) => new Set(yes ? [creator] : []);
       const item = { creatorId: creator, privacy: video.privacy, creatorPrivate: isPrivate };
       const ctx = new ViewerContext(viewerId, only(!!out), only(!!out && !!back), only(b.actorBlocksTarget), only(b.targetBlocksActor));

@@ -5,6 +5,7 @@
 import { handleCommand, ValidationError } from "@flick/kernel";
 import type { Caller } from "@flick/server";
 import { requireAccount } from "../../identity/accounts.js";
+import { blockWritten } from "../blocking.js";
 import { blockCodec, socialStreams } from "../events.js";
 import type { SocialContext } from "../social.context.js";
 import { blockDecider, type BlockCommand } from "./block.decider.js";
@@ -20,6 +21,7 @@ async function onBlock(ctx: SocialContext, command: BlockCommand, requestId: str
     codec: blockCodec,
   });
   ctx.ryw.note(command.blockerId, result.checkpoint);
+  blockWritten(ctx.platform, command.blockerId, command.blockedId, result.checkpoint);
   return result;
 }
 
