@@ -5,7 +5,7 @@
 // Profiles: embedded always; server (PostgreSQL + Redis) when POSTGRES_URL and REDIS_URL
 // are set. BENCH_SECONDS (default 15), BENCH_CONCURRENCY (default 32), BENCH_PROFILES.
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { loadavg } from "node:os";
 import { Session } from "node:inspector/promises";
@@ -34,7 +34,8 @@ const rid = () => randomUUID().replace(/-/g, "");
 
 async function run(profile: "embedded" | "server") {
   const env: Record<string, string> = { PORT: "0", HOST: "127.0.0.1", FLICK_PROFILE: profile, FLICK_DATA_DIR: "memory://", FLICK_SHUTDOWN_GRACE_MS: "500" };
-  if (profile === "server") Object.assign(env, { POSTGRES_URL: process.env.POSTGRES_URL!, REDIS_URL: process.env.REDIS_URL!, FLICK_MASTER_KEY: "ab".repeat(32) });
+  const engines = profile === "server" ? await isolatedServerEngines() : undefined;
+  if (engines) Object.assign(env, { POSTGRES_URL: engines.postgresUrl, REDIS_URL: engines.redisUrl, FLICK_MASTER_KEY: "ab".repeat(32) });
   const keys = ephemeralKeys();
   const signer = new TokenSigner(keys, { issuer: "flick", audience: "flick-api", ttlSeconds: 3600 });
   const flick = await startFlick(loadConfig(env), { keys, services: ["identity", "social", "engagement", "notification"] });
@@ -119,6 +120,7 @@ async function run(profile: "embedded" | "server") {
   streamAbort.abort();
   await streaming;
   await flick.stop();
+  if (engines) cleanups.push(engines.drop);
   return {
     profile,
     seconds: Number(elapsed.toFixed(1)),
@@ -140,6 +142,36 @@ async function run(profile: "embedded" | "server") {
   };
 }
 
+/**
+ * The server profile's engines are shared with other jobs on this machine (tests, other
+ * benches), and projection names are fixed: a run on the default database and Redis
+ * keyspace fights their runners over the same checkpoints. Each run gets a database of its
+ * own (dropped afterwards) and Redis logical database BENCH_REDIS_DB (default 13, flushed).
+ */
+async function isolatedServerEngines() {
+  const pg = (await import("pg")).default;
+  const { Redis } = await import("ioredis");
+  const admin = new pg.Client({ connectionString: process.env.POSTGRES_URL! });
+  await admin.connect();
+  const database = `bench_engagement_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  const postgresUrl = new URL(process.env.POSTGRES_URL!);
+  postgresUrl.pathname = `/${database}`;
+  const redisUrl = new URL(process.env.REDIS_URL!);
+  redisUrl.pathname = `/${process.env.BENCH_REDIS_DB ?? 13}`;
+  const redis = new Redis(redisUrl.toString());
+  await redis.flushdb();
+  redis.disconnect();
+  return {
+    postgresUrl: postgresUrl.toString(),
+    redisUrl: redisUrl.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+}
+
 /** BENCH_CPU_PROFILE=dir: a .cpuprofile of the measured window only (not setup), per profile. */
 async function startProfile() {
   const dir = process.env.BENCH_CPU_PROFILE;
@@ -152,12 +184,15 @@ async function startProfile() {
   return {
     async stop(name: string) {
       const { profile } = await session.post("Profiler.stop");
+      mkdirSync(dir, { recursive: true });
       writeFileSync(`${dir}/engagement-${name}.cpuprofile`, JSON.stringify(profile));
       session.disconnect();
     },
   };
 }
 
+/** Run after the results are out: a pool flick.stop() left open must not fail the run. */
+const cleanups: (() => Promise<void>)[] = [];
 const wanted = (process.env.BENCH_PROFILES ?? "embedded,server").split(",");
 const results = [];
 for (const profile of ["embedded", "server"] as const) {
@@ -185,5 +220,7 @@ const rows: Row[] = results.map((r) => ({
 printTable(`bench:engagement — ${SECONDS} s, ${CONCURRENCY} in flight, 80 % views, one process`, rows);
 for (const r of results) if (r.firstError) console.log(`${r.profile}: first error: ${r.firstError}`);
 printJson({ bench: "engagement", seconds: SECONDS, concurrency: CONCURRENCY, results });
+process.on("uncaughtException", () => undefined); // the dropped database's leftover connections
+for (const cleanup of cleanups) await cleanup();
 // The Redis pub/sub subscriber connection outlives flick.stop(); nothing is left to do.
 process.exit(0);
