@@ -48,7 +48,7 @@ export function videoViewsProjection(): Projection<ReadStore> {
     setup: (store) => store.ensure(videoViewsTable),
     async handle(events, store) {
       const table = store.table(videoViewsTable);
-      const partitions = new Map<string, VideoViewRow[]>();
+      const rows: VideoViewRow[] = [];
       for (const r of events) {
         const e = viewCodec.decode(r);
         if (!e) continue;
@@ -64,11 +64,12 @@ export function videoViewsProjection(): Projection<ReadStore> {
           source: sourceName(e.source),
           impression_id: e.impressionId,
         };
-        const key = `${row.video_id}\u0000${row.hour}`;
-        (partitions.get(key) ?? partitions.set(key, []).get(key)!).push(row);
+        rows.push(row);
       }
-      // One atomic write per partition (a batch of a video's hour).
-      for (const rows of partitions.values()) await table.upsertMany(rows);
+      // Every row in a few statements whatever the partitions (a batch of views spans
+      // many videos); each row is absolute (keyed by the view's event id), so a batch
+      // written again after a crash leaves the same rows.
+      if (rows.length > 0) await table.upsertBatch(rows);
     },
   };
 }
