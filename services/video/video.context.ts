@@ -7,6 +7,7 @@ import { createLocalBlobStore, createS3BlobStore, type BlobStore } from "@flick/
 import { defineCache, type Cache, type CacheSpec } from "@flick/read-store";
 import { readYourWrites, type ReadYourWrites } from "../identity/read-your-writes.js";
 import type { Platform } from "../platform/platform.js";
+import { createUploadQuota, uploadQuotaSets, type UploadQuota } from "./commands/upload-quota.js";
 import { videoReadModels, type VideoReadModels } from "./video.read-models.js";
 import { loadVideoSettings, type VideoSettings } from "./video.settings.js";
 
@@ -24,6 +25,7 @@ export interface VideoContext {
   ryw: ReadYourWrites;
   leases: Cache;
   progress: Cache;
+  uploadQuota: UploadQuota;
   now(): Date;
 }
 
@@ -46,8 +48,8 @@ async function create(platform: Platform): Promise<VideoContext> {
     blobs = createLocalBlobStore({ root: media.blobs.root, publicBaseUrl: settings.mediaBaseUrl ?? media.publicBaseUrl });
   }
   const fast = platform.engines.stores.fast.store;
-  await fast.ensure(jobLeasesCache, liveProgressCache);
-  return {
+  await fast.ensure(jobLeasesCache, liveProgressCache, ...uploadQuotaSets);
+  const ctx: VideoContext = {
     platform,
     events: platform.events,
     settings,
@@ -56,6 +58,9 @@ async function create(platform: Platform): Promise<VideoContext> {
     ryw: readYourWrites(platform),
     leases: fast.cache(jobLeasesCache),
     progress: fast.cache(liveProgressCache),
+    uploadQuota: undefined as unknown as UploadQuota,
     now: platform.clock,
   };
+  ctx.uploadQuota = createUploadQuota(ctx, fast);
+  return ctx;
 }

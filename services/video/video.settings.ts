@@ -4,6 +4,7 @@
 // zero configuration works; the FLICK_MEDIA_* variables override.
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { UploadQuotaSettings } from "./commands/upload-quota.js";
 import { loadMediaConfig, type MediaConfig } from "@flick/media";
 import type { Config } from "@flick/server";
 import type { UploadLimits } from "./commands/upload.decider.js";
@@ -28,6 +29,8 @@ export interface VideoSettings {
   limits: UploadLimits;
   /** How long an upload may take to be sent and completed. */
   uploadTtlMs: number;
+  /** Uploads a user may start per minute and per hour, and have pending at once (0: no limit). */
+  uploadQuota: UploadQuotaSettings;
   /** Largest tus PATCH the client should send. */
   maxChunkBytes: number;
   /** How often the sweeper looks for abandoned uploads. */
@@ -66,6 +69,11 @@ export function loadVideoSettings(config: Config, env: NodeJS.ProcessEnv = proce
       maxLongSide: l.maxLongSide,
     },
     uploadTtlMs: media.uploads.ttlMs,
+    uploadQuota: {
+      perMinute: n("FLICK_MEDIA_UPLOADS_PER_MINUTE", 10),
+      perHour: n("FLICK_MEDIA_UPLOADS_PER_HOUR", 60),
+      maxPending: n("FLICK_MEDIA_MAX_PENDING_UPLOADS", 5),
+    },
     maxChunkBytes: n("FLICK_MEDIA_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024),
     sweepIntervalMs: n("FLICK_MEDIA_SWEEP_INTERVAL_MS", 60_000),
     mediaBaseUrl: config.FLICK_MEDIA_BASE_URL,

@@ -40,6 +40,8 @@ export interface InitUploadResult {
 export async function initUpload(ctx: VideoContext, endpoint: UploadEndpoint, caller: Caller, req: InitUploadRequest): Promise<InitUploadResult> {
   // The upload id follows from the request, so a retried InitUpload names the same upload.
   const uploadId = derivedId("upl", caller.userId, req.requestId);
+  // Checked before, counted after: a request the decider refuses costs no quota.
+  await ctx.uploadQuota.check(caller.userId, uploadId);
   const result = await handleCommand(ctx.events, {
     stream: streams.upload(uploadId),
     decider: uploadDecider,
@@ -66,6 +68,7 @@ export async function initUpload(ctx: VideoContext, endpoint: UploadEndpoint, ca
   });
   const { state } = result;
   if (state.userId !== caller.userId) throw new NotFoundError("upload", uploadId);
+  await ctx.uploadQuota.record(caller.userId, uploadId);
   await endpoint.prepare(uploadId, Number(state.sizeBytes), state.expiresAt);
   ctx.ryw.note(caller.userId, result.checkpoint);
   return { uploadId, expiresAt: state.expiresAt, sizeBytes: state.sizeBytes };

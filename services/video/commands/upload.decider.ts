@@ -41,6 +41,9 @@ export interface UploadState {
   contentType: string;
   sizeBytes: bigint;
   durationMs: number;
+  /** Declared frame size (0 for audio). */
+  width: number;
+  height: number;
   storageKey: string;
   expiresAt: Date;
   receivedBytes: bigint;
@@ -83,6 +86,8 @@ export const initialUploadState = (): UploadState => ({
   contentType: "",
   sizeBytes: 0n,
   durationMs: 0,
+  width: 0,
+  height: 0,
   storageKey: "",
   expiresAt: new Date(0),
   receivedBytes: 0n,
@@ -128,6 +133,8 @@ export const uploadDecider: Decider<UploadCommand, UploadState, UploadEvent> = {
           contentType: e.contentType,
           sizeBytes: e.sizeBytes,
           durationMs: e.durationMs,
+          width: e.width,
+          height: e.height,
           storageKey: e.storageKey,
           expiresAt: toDate(e.expiresAt),
         };

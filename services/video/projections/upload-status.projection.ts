@@ -3,7 +3,7 @@
 // completed ordered by expiry (the sweeper's work list). Idempotent: upserts of
 // recomputed values and set-semantics sorted-set writes.
 import type { Projection } from "@flick/projection-runner";
-import { defineSortedSet, defineTable, type ReadStore, type RowOf } from "@flick/read-store";
+import { defineSet, defineSortedSet, defineTable, type ReadStore, type RowOf } from "@flick/read-store";
 import { VideoProcessingStage } from "@flick/contracts/flick/events/v1/video_pb";
 import { mediaCodec, toDate } from "../events.js";
 import { playbackJson } from "./video-catalog.projection.js";
@@ -41,6 +41,9 @@ export const videoUploadsTable = defineTable({
 export const pendingUploads = defineSortedSet("pending_uploads");
 export const PENDING_KEY = "pending";
 
+/** Per user, the uploads started and neither completed nor expired (the pending-uploads quota). */
+export const userPendingUploads = defineSet("user_pending_uploads");
+
 export type UploadRow = RowOf<typeof uploadsTable>;
 
 /** Share of the overall percent that the byte transfer stands for; processing is the rest. */
@@ -49,13 +52,15 @@ export const UPLOAD_SHARE = 30;
 export function uploadStatusProjection(): Projection<ReadStore> {
   return {
     name: "upload-status",
-    version: 1,
+    // 2: per-user pending uploads.
+    version: 2,
     filter: { categories: ["upload", "video"] },
-    setup: (store) => store.ensure(uploadsTable, videoUploadsTable, pendingUploads),
+    setup: (store) => store.ensure(uploadsTable, videoUploadsTable, pendingUploads, userPendingUploads),
     async handle(events, store) {
       const uploads = store.table(uploadsTable);
       const byVideo = store.table(videoUploadsTable);
       const pending = store.sortedSets(pendingUploads);
+      const userPending = store.sets(userPendingUploads);
       const uploadOf = async (videoId: string) => (await byVideo.get({ video_id: videoId }))?.upload_id ?? undefined;
 
       for (const recorded of events) {
@@ -82,6 +87,7 @@ export function uploadStatusProjection(): Projection<ReadStore> {
               updated_at: at,
             });
             await pending.add(PENDING_KEY, { member: e.uploadId, score: -toDate(e.expiresAt).getTime() });
+            await userPending.add(e.userId, e.uploadId, { at });
             break;
           case "flick.events.v1.UploadReceived":
             await uploads.upsert({ upload_id: e.uploadId, bytes_received: e.sizeBytes, percent: UPLOAD_SHARE, updated_at: at });
@@ -99,11 +105,13 @@ export function uploadStatusProjection(): Projection<ReadStore> {
                 updated_at: at,
               });
               await pending.remove(PENDING_KEY, e.uploadId);
+              await userPending.remove(e.userId, e.uploadId);
             }
             break;
           case "flick.events.v1.UploadExpired":
             await uploads.upsert({ upload_id: e.uploadId, stage: VideoProcessingStage.EXPIRED, updated_at: at });
             await pending.remove(PENDING_KEY, e.uploadId);
+            await userPending.remove(e.userId, e.uploadId);
             break;
           case "flick.events.v1.VideoProcessingStarted": {
             const id = await uploadOf(e.videoId);
