@@ -7,6 +7,7 @@ export * from "./probe/errors.js";
 export * from "./probe/probe.js";
 export * from "./probe/sniff.js";
 export * from "./probe/validate.js";
+export * from "./probe/declared.js";
 export * from "./probe/normalize.js";
 export * from "./effects/spec.js";
 export * from "./effects/color.js";

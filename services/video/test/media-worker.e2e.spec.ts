@@ -80,6 +80,18 @@ describeEachProfile("media worker", (c) => {
     for (const w of workers.splice(0)) await w.stop();
   });
 
+  it("fails a file that is not what InitUpload declared, saying what disagrees", async () => {
+    // Declared 20 s (within the limits), sent the 3.5 s clip.
+    const uploadId = await upload(ana, clip, { durationMs: 20_000 });
+    await ana.uploads.completeUpload({ requestId: rid(), uploadId, privacy: Privacy.PUBLIC });
+    worker("w-mismatch");
+    const last = (await watchUntilDone(ana, uploadId)).at(-1)!;
+    expect(last.stage).toBe(ProcessingStage.FAILED);
+    expect(last.failure).toBe(ProcessingFailure.METADATA_MISMATCH);
+    expect(last.failureMessage).toMatch(/duration you declared \(20\.0 s\) does not match the file \(3\.5 s\)/);
+    for (const w of workers.splice(0)) await w.stop();
+  });
+
   it("takes over the job of a worker that died after claiming it, and fences the dead one off", async () => {
     const uploadId = await upload(ana, clip);
     const { videoId } = await ana.uploads.completeUpload({ requestId: rid(), uploadId, privacy: Privacy.PUBLIC });

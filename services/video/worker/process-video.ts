@@ -18,7 +18,7 @@ import { blobPublisher, BlobNotFoundError, MediaRejectedError, processVideo, typ
 import { handleCommand } from "@flick/kernel";
 import { soundDecider } from "../../sound/commands/sound.decider.js";
 import { soundCodec, soundStreams } from "../../sound/events.js";
-import { readVideo } from "../aggregates.js";
+import { readUpload, readVideo } from "../aggregates.js";
 import { StaleAttemptError, videoDecider, type VideoCommand } from "../commands/video.decider.js";
 import { blobKeys, originalSoundId, streams, videoCodec } from "../events.js";
 import { UPLOAD_SHARE } from "../projections/upload-status.projection.js";
@@ -44,6 +44,7 @@ const REASONS: Record<RejectReason, VideoProcessingFailure> = {
   RESOLUTION_TOO_LOW: VideoProcessingFailure.RESOLUTION_OUT_OF_RANGE,
   RESOLUTION_TOO_HIGH: VideoProcessingFailure.RESOLUTION_OUT_OF_RANGE,
   INVALID_EFFECT: VideoProcessingFailure.SOURCE_UNAVAILABLE,
+  METADATA_MISMATCH: VideoProcessingFailure.METADATA_MISMATCH,
 };
 
 /** Overall percent (upload bytes are the first UPLOAD_SHARE) at each point of processing. */
@@ -78,6 +79,8 @@ export async function runJob(ctx: VideoContext, job: Job, signal: AbortSignal): 
       throw e;
     }
     const { spec, soundId } = await jobInputs(ctx, state, join(dir, "inputs"));
+    // What InitUpload declared (and its limits were checked against) must be what came.
+    const { state: declared } = await readUpload(ctx.events, state.uploadId);
     const prefix = blobKeys.videoPrefix(videoId);
     const publish = blobPublisher(ctx.blobs, prefix);
     const effects = Object.keys(spec).length > 0;
@@ -104,6 +107,7 @@ export async function runJob(ctx: VideoContext, job: Job, signal: AbortSignal): 
       presets: ctx.settings.media.presets,
       threads: ctx.settings.media.x264Threads,
       thumbnailAtSec: state.thumbnailOffsetMs > 0 ? state.thumbnailOffsetMs / 1000 : undefined,
+      declared: { sizeBytes: Number(declared.sizeBytes), durationMs: declared.durationMs, width: declared.width, height: declared.height },
       signal: jobSignal,
       onProgress: (p) => {
         if (p.stage === "probe" && p.ratio === 1) {

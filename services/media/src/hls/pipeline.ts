@@ -1,13 +1,14 @@
 // One upload in, an HLS package out: validate → something playable at once (stream copy,
 // or a growing low-rung preview) → the full ladder from one decode, with the thumbnail
 // and the original sound alongside → a master playlist with measured bandwidths.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { defaultLimits, type MediaLimits } from "../config.js";
 import { hasEffects, type EffectAssets, type EffectsSpec } from "../effects/spec.js";
 import { probeEffectAssets } from "../effects/render.js";
 import { runFfmpeg, type RunOptions } from "../ffmpeg/ffmpeg.js";
 import { canStreamCopy } from "../probe/normalize.js";
+import { checkDeclared, type DeclaredMedia } from "../probe/declared.js";
 import { validateSource, type SourceKind } from "../probe/validate.js";
 import type { SourceRef } from "../effects/graph.js";
 import {
@@ -78,6 +79,8 @@ export interface ProcessOptions extends LadderOptions {
   thumbnailFormat?: "webp" | "jpeg";
   /** The cover's moment in the published video (seconds; default 1, clamped to the video). */
   thumbnailAtSec?: number;
+  /** What the uploader declared: refused (METADATA_MISMATCH) when the file disagrees. */
+  declared?: DeclaredMedia;
 }
 
 const MASTER = "master.m3u8";
@@ -115,6 +118,7 @@ async function pipeline(
 
   report("probe", 0);
   const validated = await validateSource(opts.input, opts.limits ?? defaultLimits, opts.kind ?? "upload", run);
+  if (opts.declared) checkDeclared(opts.declared, validated, (await stat(opts.input)).size);
   const assets: EffectAssets = effects ? await probeEffectAssets(spec, run) : {};
   const source: SourceRef = { path: opts.input, info: validated.info, durationSec: validated.info.durationSec };
   const probeMs = since();

@@ -12,7 +12,9 @@ export type RejectReason =
   | "TOO_LARGE"
   | "RESOLUTION_TOO_LOW"
   | "RESOLUTION_TOO_HIGH"
-  | "INVALID_EFFECT";
+  | "INVALID_EFFECT"
+  /** The file is not what InitUpload declared (size, duration or frame size). */
+  | "METADATA_MISMATCH";
 
 export class MediaRejectedError extends Error {
   override name = "MediaRejectedError";
