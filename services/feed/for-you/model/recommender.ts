@@ -413,7 +413,7 @@ export class Recommender {
     for (const c of bonusFor) c.base += explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, c.v.vector) : 1);
     for (const c of scored.slice(160)) c.base += explore * 0.5;
     scored.sort((a, b) => b.base - a.base);
-    const shortlist = scored.slice(0, 400);
+    const shortlist = scored.slice(0, 250);
 
     // Re-ranking, slot by slot.
     const repetitionWeight = Math.min(0, this.ranker.weights[4]!);
@@ -424,21 +424,27 @@ export class Recommender {
     // close to anything they have already been shown is held back, so the first pages try
     // as many different subjects as they can (maximal marginal relevance).
     const early = viewer && viewer.model.views < COLD_START_VIEWS && this.params.spread > 0 ? this.recentVectors(viewer.early) : [];
+    // Each candidate's repetition (summed similarity to the last REPETITION_WINDOW videos)
+    // is kept up to date as videos are placed, instead of recomputed for every slot.
+    const rep = new Float64Array(shortlist.length);
+    for (let i = 0; i < shortlist.length; i++) {
+      const vec = shortlist[i]!.v.vector;
+      for (const r of recentVecs) rep[i]! += Math.max(0, dot(vec, r));
+      if (early.length) {
+        let closest = 0;
+        for (const r of early) closest = Math.max(closest, dot(vec, r));
+        rep[i]! += this.params.spread * closest;
+      }
+    }
     const pick = (): number => {
       let best = -1;
       let bestValue = -Infinity;
       for (let i = 0; i < shortlist.length; i++) {
         const c = shortlist[i]!;
+        // Penalties only lower a score: nothing further down can beat the best.
         if (c.base <= bestValue) break;
         if (taken.has(i) || !allowsNext(history, { creatorId: c.v.creatorId, soundId: c.v.soundId })) continue;
-        let rep = 0;
-        for (const r of recentVecs) rep += Math.max(0, dot(c.v.vector, r));
-        if (early.length) {
-          let closest = 0;
-          for (const r of early) closest = Math.max(closest, dot(c.v.vector, r));
-          rep += this.params.spread * closest;
-        }
-        const value = c.base + repetitionWeight * rep;
+        const value = c.base + repetitionWeight * rep[i]!;
         if (value > bestValue) [best, bestValue] = [i, value];
       }
       return best;
@@ -448,7 +454,13 @@ export class Recommender {
       taken.add(i);
       history.push({ creatorId: c.v.creatorId, soundId: c.v.soundId });
       recentVecs.push(c.v.vector);
-      if (recentVecs.length > REPETITION_WINDOW) recentVecs.shift();
+      const leaving = recentVecs.length > REPETITION_WINDOW ? recentVecs.shift() : undefined;
+      for (let k = 0; k < shortlist.length; k++) {
+        if (taken.has(k)) continue;
+        const vec = shortlist[k]!.v.vector;
+        rep[k]! += Math.max(0, dot(vec, c.v.vector));
+        if (leaving) rep[k]! -= Math.max(0, dot(vec, leaving));
+      }
     };
     const items: PageItem[] = [];
     while (items.length < req.limit) {
