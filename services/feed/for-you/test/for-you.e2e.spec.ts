@@ -1,26 +1,20 @@
 // GetForYouFeed through a real server, on every profile: bad parameters, cold start,
 // sessions that never repeat, the diversity rules across pages, every visibility rule
 // (random graphs and privacy), deletions, read-your-writes, and learning from views.
-import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import { Code, type Client } from "@connectrpc/connect";
 import { ViewSource } from "@flick/contracts/flick/engagement/v1/engagement_pb";
 import { VideoPrivacy } from "@flick/contracts/flick/events/v1/video_pb";
 import { FeedReason } from "@flick/contracts/flick/feed/v1/feed_pb";
 import type { FeedService } from "@flick/contracts/flick/feed/v1/feed_service_pb";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { codeOf } from "../../../test/codes.js";
 import { describeEachProfile } from "../../../test/profiles.js";
 import { startTestServer, type TestServer } from "../../../test/support.js";
 import { rid, testEnv } from "../../../engagement/test/world.js";
 import { violations } from "../model/diversity.js";
 import { feedWorld, type FeedVideo } from "./world.js";
 
-async function code(p: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return ConnectError.from(e).code;
-  }
-}
+const code = codeOf;
 
 /** Scrolls a whole session (until the feed runs dry or `max` pages), returning every item. */
 async function scroll(client: Client<typeof FeedService>, request: { anonymousSessionId?: string; consistencyToken?: string }, limit = 8, max = 40) {
