@@ -163,7 +163,7 @@ describeEachProfile("for you feed", ({ env }) => {
     for (const item of next.items) expect(watched.has(item.video!.videoId)).toBe(false);
   });
 
-  it("learns from views: after watching #cats through and skipping #cars, the next page leans to cats", async () => {
+  it("learns from views: after watching #cats through and skipping #cars, the next page (of 20) leans to cats", async () => {
     const viewer = await w.user("learner");
     const tag = rid().slice(0, 6);
     const cats: FeedVideo[] = [];
@@ -184,8 +184,8 @@ describeEachProfile("for you feed", ({ env }) => {
     }
     // A loaded machine may take longer than the feed's bounded wait: ask again until the
     // page says it reflects the views (what a client may do with caught_up = false).
-    let page = await w.feed(viewer.token).getForYouFeed({ limit: 10, consistencyToken: token });
-    for (let i = 0; i < 20 && !page.caughtUp; i++) page = await w.feed(viewer.token).getForYouFeed({ limit: 10, consistencyToken: token });
+    let page = await w.feed(viewer.token).getForYouFeed({ limit: 20, consistencyToken: token });
+    for (let i = 0; i < 20 && !page.caughtUp; i++) page = await w.feed(viewer.token).getForYouFeed({ limit: 20, consistencyToken: token });
     expect(page.caughtUp).toBe(true);
     const ids = page.items.map((i) => i.video!.videoId);
     const catCount = ids.filter((id) => isCat.has(id)).length;
