@@ -132,7 +132,7 @@ export function trendingActivityProjection(): Projection<ReadStore> {
       const index = store.sortedSets(activityIndex);
       await sets.incrementMany(increments);
       for (const [key, marks] of published) await sets.add(key, marks);
-      await Promise.all([...facts].map(([videoId, f]) => cache.set(videoId, JSON.stringify(f))));
+      if (facts.size) await cache.setMany([...facts].map(([videoId, f]) => ({ key: videoId, value: JSON.stringify(f) })));
       // The index last: a bucket it names has been written (the sweeper relies on it).
       for (const [granularity, buckets] of touched) await index.add(granularity, [...buckets.values()]);
     },
