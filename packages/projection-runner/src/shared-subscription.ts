@@ -63,8 +63,10 @@ export class SharedSubscriptionStore implements EventStore {
 
   async close(): Promise<void> {
     this.#closed.abort();
-    this.#hub?.stop();
+    const hub = this.#hub;
     this.#hub = undefined;
+    // Waits for the reader to let go, so closing the engines next finds no query in flight.
+    await hub?.stop();
   }
 
   /** How many subscribers the shared reader serves now (for tests and status pages). */
@@ -128,6 +130,8 @@ class Hub {
   #error: unknown;
   #failed = false;
   readonly #stop = new AbortController();
+  /** The reading loop, so stopping can wait until its subscription has let go of the store. */
+  readonly #reading: Promise<void>;
   subscribers = 0;
 
   constructor(
@@ -137,16 +141,18 @@ class Hub {
     batchSize: number,
   ) {
     this.#startAfter = startAfter;
-    void this.#read(batchSize);
+    this.#reading = this.#read(batchSize);
   }
 
   get failed(): boolean {
     return this.#failed;
   }
 
-  stop(): void {
+  /** Stops reading; resolves once the store's subscription has ended. */
+  stop(): Promise<void> {
     this.#stop.abort();
     this.#wake();
+    return this.#reading;
   }
 
   /** True when the window holds (or will hold) every event after `cursor`. */
