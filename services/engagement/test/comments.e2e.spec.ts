@@ -1,21 +1,15 @@
 // Comments through a real server, on every profile: threads, mentions, deletes, likes,
 // ordering, and who may do what.
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { CommentOrder } from "@flick/contracts/flick/engagement/v1/engagement_pb";
 import { VideoPrivacy } from "@flick/contracts/flick/events/v1/video_pb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachProfile } from "../../test/profiles.js";
 import { startTestServer, type TestServer } from "../../test/support.js";
 import { rid, testEnv, world } from "./world.js";
+import { codeOf } from "../../test/codes.js";
 
-async function code(p: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return ConnectError.from(e).code;
-  }
-}
+const code = codeOf;
 
 describeEachProfile("comments", ({ env }) => {
   let server: TestServer;

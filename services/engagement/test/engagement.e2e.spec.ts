@@ -1,20 +1,14 @@
 // Likes, saves, shares and views through a real server, on every profile.
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { ShareKind, SharePlatform, ViewSource } from "@flick/contracts/flick/engagement/v1/engagement_pb";
 import { VideoPrivacy } from "@flick/contracts/flick/events/v1/video_pb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachProfile } from "../../test/profiles.js";
 import { startTestServer, type TestServer } from "../../test/support.js";
 import { rid, testEnv, world } from "./world.js";
+import { codeOf } from "../../test/codes.js";
 
-async function code(p: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return ConnectError.from(e).code;
-  }
-}
+const code = codeOf;
 
 describeEachProfile("engagement", ({ env }) => {
   let server: TestServer;

@@ -1,21 +1,15 @@
 // Notifications through a real server, on every profile: who is told what, aggregation,
 // read state, and the live stream with resume.
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { NotificationKind } from "@flick/contracts/flick/notification/v1/notification_pb";
 import type { StreamNotificationsResponse } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachProfile } from "../../test/profiles.js";
 import { startTestServer, type TestServer } from "../../test/support.js";
 import { rid, testEnv, world, type TestUser } from "../../engagement/test/world.js";
+import { codeOf } from "../../test/codes.js";
 
-async function code(p: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return ConnectError.from(e).code;
-  }
-}
+const code = codeOf;
 
 /** Collects a stream's messages until `until` holds or the time runs out. */
 async function collect(user: TestUser, afterId: string, until: (got: StreamNotificationsResponse[]) => boolean, timeoutMs = 5_000) {
