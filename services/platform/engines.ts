@@ -104,6 +104,10 @@ async function servers(config: Config, closers: (() => Promise<unknown>)[], clos
   // PostgreSQL: the event store of server and distributed-local, the key store of every
   // server profile, and the tables of the server profile.
   const pool = new pg.Pool({ connectionString: need(config, "POSTGRES_URL"), max: 16 });
+  // An idle pooled connection that breaks (a server restart, pg_terminate_backend, a
+  // dropped database) emits 'error' on the pool; unhandled, it would crash the process.
+  // The pool replaces the connection, and every query in flight reports its own failure.
+  pool.on("error", (e) => console.warn(`flick: an idle PostgreSQL connection was lost (${e.message}); the pool replaces it`));
   closers.push(() => pool.end());
   const events =
     profile === "distributed"
