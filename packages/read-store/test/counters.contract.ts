@@ -49,6 +49,30 @@ export function countersContract(target: ContractTarget): void {
       expect(await counters.getMany([])).toEqual([]);
     });
 
+    it("reads a value together with whether an event's increment is in it", async () => {
+      const key = fresh("with");
+      expect(await counters.getWithEvent(key, "e1")).toMatchObject({ value: 0 });
+      expect((await counters.getWithEvent(key, "e1")).includes).not.toBe(true);
+      await counters.incrementMany([
+        { key, by: 2, eventId: "e1" },
+        { key, by: 5, eventId: "e2" },
+      ]);
+      const applied = await counters.getWithEvent(key, "e1");
+      const missing = await counters.getWithEvent(key, "e3");
+      expect(applied.value).toBe(7);
+      expect(missing.value).toBe(7);
+      // Where the engine can tell, it tells the truth; Redis and the PostgreSQL family
+      // outside the runner (markers written) always can.
+      expect(applied.includes).not.toBe(false);
+      expect(missing.includes).not.toBe(true);
+      if (engine !== "cassandra") {
+        expect(applied.includes).toBe(true);
+        if (engine === "redis") expect(missing.includes).toBe(false);
+      }
+      // The same event id on another key is not in that key's value.
+      expect((await counters.getWithEvent(fresh("with"), "e1")).includes).not.toBe(true);
+    });
+
     it("applies an increment once per event id", async () => {
       const key = fresh("once");
       await counters.increment(key, 1, { eventId: "e1" });

@@ -90,6 +90,28 @@ export function tablesContract(target: ContractTarget): void {
       expect(await table.get({ owner: "u", seq: 1 })).toMatchObject({ title: null, views: 11n });
     });
 
+    it("reads many rows by key in one call: in the order asked, repeats repeated, missing as undefined", async () => {
+      const schema = timeline(fresh("many"));
+      await store.ensure(schema);
+      const table = store.table(schema);
+      await table.upsertBatch([
+        { user_id: "a", bucket: 1, at: 5n, video_id: "v5", score: 0.5 },
+        { user_id: "a", bucket: 1, at: 6n, video_id: "v6", score: 0.6 },
+        { user_id: "b", bucket: 2, at: 5n, video_id: "v5", score: 2.5 },
+      ]);
+      const rows = await table.getMany([
+        { user_id: "b", bucket: 2, at: 5n, video_id: "v5" },
+        { user_id: "a", bucket: 1, at: 5n, video_id: "v6" }, // no such row: one key column differs
+        { user_id: "a", bucket: 1, at: 6n, video_id: "v6" },
+        { user_id: "b", bucket: 2, at: 5n, video_id: "v5" },
+        { user_id: "a", bucket: 2, at: 5n, video_id: "v5" }, // another partition
+      ]);
+      expect(rows.map((r) => r?.score)).toEqual([2.5, undefined, 0.6, 2.5, undefined]);
+      expect(rows[2]).toEqual({ user_id: "a", bucket: 1, at: 6n, video_id: "v6", score: 0.6 });
+      expect(await table.getMany([])).toEqual([]);
+      await expect(table.getMany([{ user_id: "a", bucket: 1, at: 6n } as never])).rejects.toThrow(/video_id/);
+    });
+
     it("deletes a row, and a whole partition without touching its neighbours", async () => {
       const schema = timeline(fresh("del"));
       await store.ensure(schema);
@@ -279,6 +301,7 @@ export function tablesContract(target: ContractTarget): void {
       await sleep(1_200);
       expect(await eventually(async () => (await table.get({ k: "a", c: 1 })) === undefined)).toBe(true);
       expect((await table.scan({ k: "a" })).rows).toEqual([]);
+      expect(await table.getMany([{ k: "a", c: 1 }, { k: "a", c: 2 }])).toEqual([undefined, undefined]);
       // An expired row leaves nothing behind for a later partial upsert to revive.
       await table.upsert({ k: "a", c: 1 });
       expect(await table.get({ k: "a", c: 1 })).toEqual({ k: "a", c: 1, v: null });

@@ -10,7 +10,7 @@ import { commentDecider, normalizeCommentText, type CommentState } from "./comme
 import { commentLikeDecider } from "./comment-like.decider.js";
 import { findMentions, MAX_MENTIONS } from "./mentions.js";
 import { accessVideo } from "./video-access.js";
-import { counterIncluding, stateCheckpoint } from "./video-engagement.command.js";
+import { counterIncluding, stateEvent } from "./video-engagement.command.js";
 
 /** A comment's state, folded from its stream (initial state when it does not exist). */
 export async function loadComment(ctx: EngagementContext, commentId: string): Promise<CommentState & { checkpoint?: string }> {
@@ -134,6 +134,6 @@ export async function likeComment(ctx: EngagementContext, userId: string, reques
     codec: commentLikeCodec,
   });
   ctx.ryw.note(userId, result.checkpoint);
-  const count = await counterIncluding(ctx, commentStats, commentKey(commentId, "likes"), await stateCheckpoint(ctx, stream, result), like ? 1 : -1);
+  const count = await counterIncluding(ctx, commentStats, commentKey(commentId, "likes"), await stateEvent(ctx, stream, result, requestId), like ? 1 : -1);
   return { count, checkpoint: result.checkpoint ?? "" };
 }

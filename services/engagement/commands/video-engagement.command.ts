@@ -3,7 +3,7 @@
 // read from the count projection and includes the caller's own change even when the
 // projection has not processed it yet.
 import { ShareKind, SharePlatform, type ViewSource } from "@flick/contracts/flick/events/v1/engagement_pb";
-import { handleCommand, NotFoundError, PermissionDeniedError, ValidationError, type CommandResult } from "@flick/kernel";
+import { eventId, handleCommand, NotFoundError, PermissionDeniedError, ValidationError, type CommandResult } from "@flick/kernel";
 import type { CounterSpec } from "@flick/read-store";
 import type { EngagementContext } from "../engagement.context.js";
 import { derivedId, engagementStreams, likeCodec, saveCodec, shareCodec, viewCodec } from "../events.js";
@@ -21,37 +21,55 @@ export interface ToggleResult {
   checkpoint: string | undefined;
 }
 
-/**
- * The count after the caller's change: the projection's value, plus the change itself
- * only when the projection has not reached it within a short wait.
- */
-export async function countIncluding(ctx: EngagementContext, stat: VideoStat, videoId: string, checkpoint: string | undefined, delta: number): Promise<number> {
-  return counterIncluding(ctx, videoStats, statKey(videoId, stat), checkpoint, delta);
+/** The event that put a stream in its current state: where it is in the log, and its id. */
+export interface StateEvent {
+  checkpoint: string;
+  eventId: string;
 }
 
-export async function counterIncluding(ctx: EngagementContext, spec: CounterSpec, key: string, checkpoint: string | undefined, delta: number): Promise<number> {
+/** The count after the caller's change (`at`: the event that made it). */
+export async function countIncluding(ctx: EngagementContext, stat: VideoStat, videoId: string, at: StateEvent | undefined, delta: number): Promise<number> {
+  return counterIncluding(ctx, videoStats, statKey(videoId, stat), at, delta);
+}
+
+/**
+ * The counter's value including the caller's change `at`, without double counting it:
+ * - the projection has passed it: the value is exact;
+ * - the engine reads the value together with whether that event's increment is in it
+ *   (Redis keeps applied-event markers beside the value): add the delta only if it is
+ *   not — exact, and without waiting for the projection (a like used to wait ~150 ms
+ *   under load for it, holding its request open);
+ * - otherwise (the PostgreSQL family, whose runner commits counts with the checkpoint)
+ *   wait briefly for the checkpoint, and add the delta only if the projection is really
+ *   behind.
+ */
+export async function counterIncluding(ctx: EngagementContext, spec: CounterSpec, key: string, at: StateEvent | undefined, delta: number): Promise<number> {
   const model = ctx.models.counts;
   const counters = (await model.store()).counters(spec);
-  if (!checkpoint) return Math.max(0, await counters.get(key));
-  if (await model.waitFor(checkpoint, 0)) return Math.max(0, await counters.get(key));
-  // Not reached yet. On engines whose checkpoint moves after the writes (Cassandra, Redis)
-  // the counter may already hold the change while the checkpoint lags, so adding the
-  // delta would count it twice: wait briefly for the checkpoint instead of guessing, and
-  // add the delta only if the projection is really behind.
-  if (await model.waitFor(checkpoint, 1000)) return Math.max(0, await counters.get(key));
+  if (!at) return Math.max(0, await counters.get(key));
+  if (await model.waitFor(at.checkpoint, 0)) return Math.max(0, await counters.get(key));
+  const read = await counters.getWithEvent(key, at.eventId);
+  if (read.includes !== undefined) return Math.max(0, read.value + (read.includes ? 0 : delta));
+  if (await model.waitFor(at.checkpoint, 1000)) return Math.max(0, await counters.get(key));
   return Math.max(0, (await counters.get(key)) + delta);
 }
 
 /**
- * The checkpoint of the event that put the stream in its current state: this command's,
- * or — when it changed nothing (a like of a liked video) — the stream's last event, so
- * the count includes that earlier change too even if it was made a moment ago.
+ * The event that put the stream in its current state: this command's, or — when it
+ * changed nothing (a like of a liked video) — the stream's last event, so the count
+ * includes that earlier change too even if it was made a moment ago.
  */
-export async function stateCheckpoint(ctx: EngagementContext, stream: string, r: CommandResult<unknown, unknown>): Promise<string | undefined> {
-  if (r.events.length > 0) return r.checkpoint;
+export async function stateEvent(ctx: EngagementContext, stream: string, r: CommandResult<unknown, unknown>, requestId: string): Promise<StateEvent | undefined> {
+  if (r.events.length > 0) return producedEvent(r, stream, requestId);
   if (r.nextRevision === undefined) return undefined;
   const [last] = await ctx.events.readStream(stream, { fromRevision: r.nextRevision, maxCount: 1 });
-  return last?.checkpoint;
+  return last && { checkpoint: last.checkpoint, eventId: last.id };
+}
+
+/** The last event a request-idempotent command produced (ids derive from the request). */
+export function producedEvent(r: CommandResult<unknown, unknown>, stream: string, requestId: string): StateEvent | undefined {
+  if (r.events.length === 0 || !r.checkpoint) return undefined;
+  return { checkpoint: r.checkpoint, eventId: eventId(requestId, stream, r.events.length - 1) };
 }
 
 export async function likeVideo(ctx: EngagementContext, userId: string, videoId: string, requestId: string, like: boolean): Promise<ToggleResult> {
@@ -66,7 +84,7 @@ export async function likeVideo(ctx: EngagementContext, userId: string, videoId:
     codec: likeCodec,
   });
   ctx.ryw.note(userId, result.checkpoint);
-  const count = await countIncluding(ctx, "likes", videoId, await stateCheckpoint(ctx, stream, result), like ? 1 : -1);
+  const count = await countIncluding(ctx, "likes", videoId, await stateEvent(ctx, stream, result, requestId), like ? 1 : -1);
   return { count, on: like, checkpoint: result.checkpoint };
 }
 
@@ -82,7 +100,7 @@ export async function saveVideo(ctx: EngagementContext, userId: string, videoId:
     codec: saveCodec,
   });
   ctx.ryw.note(userId, result.checkpoint);
-  const count = await countIncluding(ctx, "saves", videoId, await stateCheckpoint(ctx, stream, result), save ? 1 : -1);
+  const count = await countIncluding(ctx, "saves", videoId, await stateEvent(ctx, stream, result, requestId), save ? 1 : -1);
   return { count, on: save, checkpoint: result.checkpoint };
 }
 
@@ -125,7 +143,7 @@ export async function shareVideo(ctx: EngagementContext, userId: string, request
     codec: shareCodec,
   });
   ctx.ryw.note(userId, result.checkpoint);
-  const count = await countIncluding(ctx, "shares", input.videoId, result.checkpoint, 1);
+  const count = await countIncluding(ctx, "shares", input.videoId, producedEvent(result, engagementStreams.share(shareId), requestId), 1);
   const shareUrl = `${ctx.publicUrl}/v/${encodeURIComponent(input.videoId)}?share=${shareId}`;
   return { count, shareUrl, checkpoint: result.checkpoint };
 }

@@ -21,6 +21,11 @@ export function partitionIdentity(schema: TableSchema, row: Record<string, unkno
   return JSON.stringify(schema.partitionKey.map((c) => stableValue(row[c.name])));
 }
 
+/** A comparable text form of a primary key (input keys and decoded rows alike). */
+export function primaryKeyIdentity(schema: TableSchema, row: Record<string, unknown>): string {
+  return JSON.stringify(keyColumns(schema).map((c) => stableValue(row[c.name])));
+}
+
 function stableValue(v: unknown): unknown {
   if (typeof v === "bigint") return `${v}n`;
   if (v instanceof Date) return v.toISOString();

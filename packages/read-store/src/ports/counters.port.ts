@@ -36,4 +36,14 @@ export interface Counters {
   get(key: string): Promise<number>;
   /** Values in the order of `keys`. */
   getMany(keys: readonly string[]): Promise<number[]>;
+  /**
+   * The value and whether the increment that carried `eventId` is in it, read together
+   * in one atomic read, so a command can answer "the count after my change" without
+   * waiting for the projection to reach it. `includes` is true or false where the engine
+   * keeps applied-event markers beside the value (Redis); undefined where it cannot tell
+   * (the PostgreSQL family under the projection runner commits increment and checkpoint
+   * together and keeps no markers; Cassandra's markers are not read): wait for the
+   * projection's checkpoint instead.
+   */
+  getWithEvent(key: string, eventId: string): Promise<{ value: number; includes: boolean | undefined }>;
 }

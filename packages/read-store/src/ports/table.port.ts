@@ -109,6 +109,12 @@ export interface WideColumnTable<S extends TableSchema> {
    */
   upsertBatch(rows: readonly RowOf<S>[]): Promise<void>;
   get(key: PrimaryKeyOf<S>): Promise<RowOf<S> | undefined>;
+  /**
+   * Rows by primary key, in the order of `keys` (undefined where there is none): one
+   * statement on the PostgreSQL family, point reads in parallel on Cassandra. A
+   * projection that reads many rows per batch pays one round trip instead of one each.
+   */
+  getMany(keys: readonly PrimaryKeyOf<S>[]): Promise<(RowOf<S> | undefined)[]>;
   delete(key: PrimaryKeyOf<S>): Promise<void>;
   deletePartition(partition: PartitionKeyOf<S>): Promise<void>;
   /** One page of a partition, in clustering order. */

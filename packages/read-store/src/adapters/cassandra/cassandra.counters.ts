@@ -66,6 +66,9 @@ export function cassandraCounters(cql: Cql, keyspace: string, spec: CounterSpec)
     },
     get,
     getMany: (keys) => inParallel(keys, 32, get),
+    // Markers are kept beside the value, but no profile reads counts from Cassandra
+    // (the fast role is Redis): the caller waits for the checkpoint instead.
+    getWithEvent: async (key) => ({ value: await get(key), includes: undefined }),
   };
   return counters;
 }

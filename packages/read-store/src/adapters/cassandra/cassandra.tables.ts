@@ -3,7 +3,7 @@
 // is a single-partition slice; paging uses the driver's own paging state as the cursor,
 // which is why a full last page may still carry a cursor (capability exactLastPage: false).
 
-import type { Page, PartitionKeyOf, RowOf, ScanOptions, TableSchema, WideColumnTable } from "../../ports/table.port.js";
+import type { Page, PartitionKeyOf, PrimaryKeyOf, RowOf, ScanOptions, TableSchema, WideColumnTable } from "../../ports/table.port.js";
 import { checkOnePartition, keyColumns, pageLimit, partitionIdentity, requireColumns } from "../../internal/keys.js";
 import { mergeByPrimaryKey } from "../../internal/merge.js";
 import { chunks, cqlType, decodeValue, inParallel, qualified, quoteIdent, type Cql } from "./cassandra.cql.js";
@@ -50,6 +50,14 @@ export function cassandraTable<S extends TableSchema>(cql: Cql, keyspace: string
     };
   };
 
+  const get = async (key: PrimaryKeyOf<S>) => {
+    const k = key as Record<string, unknown>;
+    requireColumns(schema, k, keys, "get");
+    const w = whereKey(keys, k);
+    const rs = await cql.execute(`SELECT ${selectList} FROM ${table} WHERE ${w.text}`, w.params);
+    return rs.rows[0] ? decodeRow(rs.rows[0]) : undefined;
+  };
+
   return {
     schema,
 
@@ -94,12 +102,12 @@ export function cassandraTable<S extends TableSchema>(cql: Cql, keyspace: string
       });
     },
 
-    async get(key) {
-      const k = key as Record<string, unknown>;
-      requireColumns(schema, k, keys, "get");
-      const w = whereKey(keys, k);
-      const rs = await cql.execute(`SELECT ${selectList} FROM ${table} WHERE ${w.text}`, w.params);
-      return rs.rows[0] ? decodeRow(rs.rows[0]) : undefined;
+    get,
+
+    async getMany(list) {
+      // Cassandra has no multi-partition read worth having (IN on the partition key is
+      // a coordinator fan-out): point reads in parallel, the driver multiplexes them.
+      return inParallel(list, IN_FLIGHT, get);
     },
 
     async delete(key) {

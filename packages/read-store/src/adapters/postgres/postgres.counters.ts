@@ -46,6 +46,17 @@ export function postgresCounters(sql: SqlQueryable, schema: string | undefined, 
       const { rows } = await sql.query<{ value: string }>(`SELECT value::text AS value FROM ${table} WHERE key = $1`, [key]);
       return toNumber(rows[0]?.value);
     },
+    async getWithEvent(key, eventId) {
+      // One statement, one snapshot. A marker proves the value includes the event; its
+      // absence proves nothing, since under the projection runner increments commit with
+      // the checkpoint and write no markers.
+      const { rows } = await sql.query<{ value: string | null; marked: boolean }>(
+        `SELECT (SELECT value::text FROM ${table} WHERE key = $1) AS value,
+                EXISTS (SELECT 1 FROM ${target.appliedTable} WHERE key = $1 AND event_id = $2) AS marked`,
+        [key, eventId],
+      );
+      return { value: toNumber(rows[0]?.value ?? undefined), includes: rows[0]?.marked ? true : undefined };
+    },
     async getMany(keys) {
       if (keys.length === 0) return [];
       const { rows } = await sql.query<{ key: string; value: string }>(`SELECT key, value::text AS value FROM ${table} WHERE key = ANY($1::text[])`, [

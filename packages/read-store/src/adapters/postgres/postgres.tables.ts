@@ -6,7 +6,7 @@
 import type { SqlQueryable } from "@flick/kernel";
 import type { Page, PartitionKeyOf, RowOf, ScanOptions, TableSchema, WideColumnTable } from "../../ports/table.port.js";
 import { decodeCursor, encodeCursor } from "../../internal/cursor.js";
-import { checkOnePartition, keyColumns, pageLimit, requireColumns } from "../../internal/keys.js";
+import { checkOnePartition, keyColumns, pageLimit, primaryKeyIdentity, requireColumns } from "../../internal/keys.js";
 import { mergeByPrimaryKey } from "../../internal/merge.js";
 import { castType, decodeValue, encodeValue, idempotentDdl, quoteIdent, selectColumn, sqlType, sweepExpired, tableName } from "./postgres.sql.js";
 
@@ -147,6 +147,36 @@ export function postgresTable<S extends TableSchema>(sql: SqlQueryable, schemaNa
       const params: unknown[] = [];
       const { rows } = await sql.query(`SELECT ${selectList} FROM ${table} WHERE ${whereKey(keys, k, params)}${live}`, params);
       return rows[0] ? decodeRow(rows[0]) : undefined;
+    },
+
+    async getMany(list) {
+      const wanted = list as readonly Record<string, unknown>[];
+      for (const k of wanted) requireColumns(schema, k, keys, "getMany");
+      const unique = [...new Map(wanted.map((k) => [primaryKeyIdentity(schema, k), k])).values()];
+      const found = new Map<string, RowOf<S>>();
+      // (k1, k2) IN ((…), (…)): one index probe per key, in statements of bounded size.
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMS / keys.length));
+      for (let i = 0; i < unique.length; i += perStatement) {
+        const params: unknown[] = [];
+        const tuples = unique.slice(i, i + perStatement).map(
+          (k) =>
+            `(${keys
+              .map((c) => {
+                params.push(encodeValue(c.type, k[c.name]));
+                return `$${params.length}::${castType(c.type)}`;
+              })
+              .join(", ")})`,
+        );
+        const { rows } = await sql.query(
+          `SELECT ${selectList} FROM ${table} WHERE (${keys.map((c) => quoteIdent(c.name)).join(", ")}) IN (${tuples.join(", ")})${live}`,
+          params,
+        );
+        for (const r of rows) {
+          const row = decodeRow(r);
+          found.set(primaryKeyIdentity(schema, row as Record<string, unknown>), row);
+        }
+      }
+      return wanted.map((k) => found.get(primaryKeyIdentity(schema, k)));
     },
 
     async delete(key) {

@@ -33,6 +33,15 @@ export function redisCounters(redis: RedisClient, prefix: string, spec: CounterS
     async get(key) {
       return Number((await redis.get(valueKey(key))) ?? 0);
     },
+    async getWithEvent(key, eventId) {
+      // MULTI/EXEC: the value and the marker as of one moment (the increment script sets
+      // both atomically), so "includes" is exact. Both keys share the value key's hash tag.
+      const k = valueKey(key);
+      const results = (await redis.multi().get(k).exists(markerOf(k, eventId)).exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+      return { value: Number(results[0]?.[1] ?? 0), includes: results[1]?.[1] === 1 };
+    },
     async getMany(keys) {
       if (keys.length === 0) return [];
       // GETs in a pipeline rather than MGET: in a cluster the keys live in different slots.
