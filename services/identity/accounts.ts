@@ -41,7 +41,7 @@ export async function unseal(vault: PersonalDataVault, value: SealedValue | unde
 export async function profileRows(platform: Platform, userIds: readonly string[]): Promise<(ProfileRow | undefined)[]> {
   const store = await identityReadModels(platform).profiles.store();
   const table = store.table(profilesTable);
-  return Promise.all(userIds.map((user_id) => table.get({ user_id })));
+  return table.getMany(userIds.map((user_id) => ({ user_id })));
 }
 
 /** The user id that holds a username now, per the read model (case-insensitive). */

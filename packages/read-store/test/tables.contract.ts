@@ -90,7 +90,7 @@ export function tablesContract(target: ContractTarget): void {
       expect(await table.get({ owner: "u", seq: 1 })).toMatchObject({ title: null, views: 11n });
     });
 
-    it("reads many rows by key in one call: in the order asked, repeats repeated, missing as undefined", async () => {
+    it("reads and deletes many rows by key in one call: in the order asked, repeats repeated, missing as undefined", async () => {
       const schema = timeline(fresh("many"));
       await store.ensure(schema);
       const table = store.table(schema);
@@ -110,6 +110,20 @@ export function tablesContract(target: ContractTarget): void {
       expect(rows[2]).toEqual({ user_id: "a", bucket: 1, at: 6n, video_id: "v6", score: 0.6 });
       expect(await table.getMany([])).toEqual([]);
       await expect(table.getMany([{ user_id: "a", bucket: 1, at: 6n } as never])).rejects.toThrow(/video_id/);
+
+      await table.deleteMany([
+        { user_id: "a", bucket: 1, at: 6n, video_id: "v6" },
+        { user_id: "a", bucket: 1, at: 6n, video_id: "v6" },
+        { user_id: "b", bucket: 2, at: 5n, video_id: "v5" },
+        { user_id: "z", bucket: 9, at: 1n, video_id: "none" },
+      ]);
+      await table.deleteMany([]);
+      const left = await table.getMany([
+        { user_id: "a", bucket: 1, at: 5n, video_id: "v5" },
+        { user_id: "a", bucket: 1, at: 6n, video_id: "v6" },
+        { user_id: "b", bucket: 2, at: 5n, video_id: "v5" },
+      ]);
+      expect(left.map((r) => r?.score)).toEqual([0.5, undefined, undefined]);
     });
 
     it("deletes a row, and a whole partition without touching its neighbours", async () => {

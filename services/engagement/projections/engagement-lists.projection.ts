@@ -3,8 +3,14 @@
 // point read there), per user the videos liked or saved, newest first, and per comment
 // the users who like it. Replays converge: an unlike reads the like's row to find the
 // list row to delete, and a redelivered like/unlike/like sequence ends where it began.
+//
+// A batch goes through buffered tables: the rows an unlike needs are read in one getMany,
+// and the writes leave in a few multi-row statements, the per-user lists before the
+// per-video rows that locate their entries (so a flush cut short on Cassandra is redone
+// from rows still there).
 import type { Projection } from "@flick/projection-runner";
 import { defineTable, type ReadStore } from "@flick/read-store";
+import { BufferedTable, inTurnOrAtOnce } from "../../platform/buffered-table.js";
 import { engagementCodec, toDate } from "../events.js";
 
 export const videoLikesTable = defineTable({
@@ -63,47 +69,53 @@ export function engagementListsProjection(): Projection<ReadStore> {
     },
     setup: (store) => store.ensure(videoLikesTable, userLikedVideosTable, videoSavesTable, userSavedVideosTable, commentLikesTable),
     async handle(events, store) {
-      const likes = store.table(videoLikesTable);
-      const liked = store.table(userLikedVideosTable);
-      const saves = store.table(videoSavesTable);
-      const saved = store.table(userSavedVideosTable);
-      const commentLikes = store.table(commentLikesTable);
-      for (const r of events) {
-        const e = engagementCodec.decode(r);
+      const concurrent = store.engine === "cassandra";
+      const likes = new BufferedTable(store.table(videoLikesTable), concurrent);
+      const liked = new BufferedTable(store.table(userLikedVideosTable), concurrent);
+      const saves = new BufferedTable(store.table(videoSavesTable), concurrent);
+      const saved = new BufferedTable(store.table(userSavedVideosTable), concurrent);
+      const commentLikes = new BufferedTable(store.table(commentLikesTable), concurrent);
+      const decoded = events.map((r) => engagementCodec.decode(r));
+      // The rows unlikes and unsaves will read, in one statement per table.
+      await likes.prefetch(decoded.flatMap((e) => (e?.$typeName === "flick.events.v1.VideoUnliked" ? [{ video_id: e.videoId, user_id: e.userId }] : [])));
+      await saves.prefetch(decoded.flatMap((e) => (e?.$typeName === "flick.events.v1.VideoUnsaved" ? [{ video_id: e.videoId, user_id: e.userId }] : [])));
+      for (const e of decoded) {
         if (!e) continue;
         switch (e.$typeName) {
           case "flick.events.v1.VideoLiked": {
             const at = toDate(e.occurredAt);
-            await liked.upsert({ user_id: e.userId, liked_at: at, video_id: e.videoId });
-            await likes.upsert({ video_id: e.videoId, user_id: e.userId, liked_at: at });
+            liked.upsert({ user_id: e.userId, liked_at: at, video_id: e.videoId });
+            likes.upsert({ video_id: e.videoId, user_id: e.userId, liked_at: at });
             break;
           }
           case "flick.events.v1.VideoUnliked": {
             const row = await likes.get({ video_id: e.videoId, user_id: e.userId });
-            if (row?.liked_at) await liked.delete({ user_id: e.userId, liked_at: row.liked_at, video_id: e.videoId });
-            await likes.delete({ video_id: e.videoId, user_id: e.userId });
+            if (row?.liked_at) liked.delete({ user_id: e.userId, liked_at: row.liked_at, video_id: e.videoId });
+            likes.delete({ video_id: e.videoId, user_id: e.userId });
             break;
           }
           case "flick.events.v1.VideoSaved": {
             const at = toDate(e.occurredAt);
-            await saved.upsert({ user_id: e.userId, saved_at: at, video_id: e.videoId });
-            await saves.upsert({ video_id: e.videoId, user_id: e.userId, saved_at: at });
+            saved.upsert({ user_id: e.userId, saved_at: at, video_id: e.videoId });
+            saves.upsert({ video_id: e.videoId, user_id: e.userId, saved_at: at });
             break;
           }
           case "flick.events.v1.VideoUnsaved": {
             const row = await saves.get({ video_id: e.videoId, user_id: e.userId });
-            if (row?.saved_at) await saved.delete({ user_id: e.userId, saved_at: row.saved_at, video_id: e.videoId });
-            await saves.delete({ video_id: e.videoId, user_id: e.userId });
+            if (row?.saved_at) saved.delete({ user_id: e.userId, saved_at: row.saved_at, video_id: e.videoId });
+            saves.delete({ video_id: e.videoId, user_id: e.userId });
             break;
           }
           case "flick.events.v1.CommentLiked":
-            await commentLikes.upsert({ comment_id: e.commentId, user_id: e.userId, liked_at: toDate(e.occurredAt) });
+            commentLikes.upsert({ comment_id: e.commentId, user_id: e.userId, liked_at: toDate(e.occurredAt) });
             break;
           case "flick.events.v1.CommentUnliked":
-            await commentLikes.delete({ comment_id: e.commentId, user_id: e.userId });
+            commentLikes.delete({ comment_id: e.commentId, user_id: e.userId });
             break;
         }
       }
+      await inTurnOrAtOnce(concurrent, [liked, saved, commentLikes], (t) => t.flush());
+      await inTurnOrAtOnce(concurrent, [likes, saves], (t) => t.flush());
     },
   };
 }

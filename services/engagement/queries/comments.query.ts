@@ -45,7 +45,7 @@ export async function renderComments(
   let liked: boolean[] = rows.map(() => false);
   if (viewerId) {
     const likes = (await ctx.models.lists.store()).table(commentLikesTable);
-    liked = (await Promise.all(rows.map((r) => likes.get({ comment_id: r.comment_id, user_id: viewerId })))).map((x) => x !== undefined);
+    liked = (await likes.getMany(rows.map((r) => ({ comment_id: r.comment_id, user_id: viewerId })))).map((x) => x !== undefined);
   }
   const out: Comment[] = [];
   rows.forEach((r, i) => {
@@ -128,7 +128,7 @@ export async function listComments(ctx: EngagementContext, caller: Caller | unde
       const offset = position === undefined ? 0 : Number(position);
       if (!Number.isSafeInteger(offset) || offset < 0) throw ValidationError.field("cursor", "invalid cursor");
       const ranked = await countsStore.sortedSets(commentRanking).range(video.videoId, offset, want);
-      const found = await Promise.all(ranked.map((m) => table.get({ comment_id: m.member })));
+      const found = await table.getMany(ranked.map((m) => ({ comment_id: m.member })));
       rows.push(...found.filter((r) => visibleRow(viewer, r)));
       position = String(offset + ranked.length);
       more = ranked.length === want;

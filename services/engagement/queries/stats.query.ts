@@ -29,8 +29,8 @@ export async function likedOrSaved(ctx: EngagementContext, viewerId: string, vid
   const likes = store.table(videoLikesTable);
   const saves = store.table(videoSavesTable);
   const [liked, saved] = await Promise.all([
-    Promise.all(videoIds.map((id) => likes.get({ video_id: id, user_id: viewerId }))),
-    Promise.all(videoIds.map((id) => saves.get({ video_id: id, user_id: viewerId }))),
+    likes.getMany(videoIds.map((id) => ({ video_id: id, user_id: viewerId }))),
+    saves.getMany(videoIds.map((id) => ({ video_id: id, user_id: viewerId }))),
   ]);
   return videoIds.map((_, i) => ({ hasLiked: liked[i] !== undefined, hasSaved: saved[i] !== undefined }));
 }
@@ -48,8 +48,8 @@ export async function viewerState(
   const likes = store.table(videoLikesTable);
   const saves = store.table(videoSavesTable);
   const [liked, saved, follows] = await Promise.all([
-    Promise.all(videos.map((v) => likes.get({ video_id: v.videoId, user_id: viewerId }))),
-    Promise.all(videos.map((v) => saves.get({ video_id: v.videoId, user_id: viewerId }))),
+    likes.getMany(videos.map((v) => ({ video_id: v.videoId, user_id: viewerId }))),
+    saves.getMany(videos.map((v) => ({ video_id: v.videoId, user_id: viewerId }))),
     ctx.audience.follows(viewerId, videos.map((v) => v.creatorId)),
   ]);
   videos.forEach((v, i) =>

@@ -5,14 +5,15 @@
 // key reads rather than a scan of the viewer's whole following list.
 //
 // Blocks: a like, save, share or comment reads them from the write side (the block
-// streams, as social's assertNotBlocked does: exact). A view — the hottest path, spread
-// over many creators — reads the viewer's blocks both ways from the blocks read model
-// once and keeps them about a second; a block or unblock written by this process drops
-// both users' entries, and their next read waits for the read model to have it.
+// streams, as social's assertNotBlocked does: exact). A view — the hottest path — reads
+// the pair's edges both ways from the blocks read model, in one multi-key read with the
+// other views in flight (CoalescedReads), and keeps the answer about a second; a block or unblock written by this process drops the pair's
+// entry, and the users' next read waits for the read model to have it.
 import type { EventStore } from "@flick/event-store";
 import type { Platform } from "../../platform/platform.js";
+import { CoalescedReads } from "../../platform/coalesced-reads.js";
 import { blocksBetween, onBlockWritten } from "../../social/blocking.js";
-import { blockedByTable, blockEdgesTable } from "../../social/projections/blocks.projection.js";
+import { blockEdgesTable } from "../../social/projections/blocks.projection.js";
 import { followEdgesTable } from "../../social/projections/follow-graph.projection.js";
 import { socialReadModels } from "../../social/social.read-models.js";
 import { loadViewerContext, ViewerContext } from "../../social/visibility.js";
@@ -46,12 +47,6 @@ export interface Audience {
   follows(viewerId: string, creatorIds: readonly string[]): Promise<Set<string>>;
 }
 
-/** A viewer's blocks both ways; undefined: too many to hold (read pair by pair). */
-interface ViewerBlocks {
-  blocking: Set<string> | undefined;
-  blockers: Set<string> | undefined;
-}
-const VIEWER_BLOCKS_HELD = 200;
 /** Longest a view waits for the blocks read model to have a block this process wrote. */
 const BLOCK_WAIT_MS = 3_000;
 
@@ -60,45 +55,44 @@ export function socialAudience(platform: Platform, people: People, options: { ca
   const graph = socialReadModels(platform).graph;
   const cacheMs = options.cacheMs ?? 1_000;
   const blocksModel = socialReadModels(platform).blocks;
-  const viewerBlocks = new TtlCache<ViewerBlocks>(cacheMs);
+  const pairBlocks = new TtlCache<{ actorBlocksTarget: boolean; targetBlocksActor: boolean }>(cacheMs);
+  const pairKey = (viewerId: string, creatorId: string) => `${viewerId}\n${creatorId}`;
   const written = new Map<string, string>();
   onBlockWritten(platform, (blocker, blocked, checkpoint) => {
+    pairBlocks.delete(pairKey(blocker, blocked));
+    pairBlocks.delete(pairKey(blocked, blocker));
     for (const user of [blocker, blocked]) {
-      viewerBlocks.delete(user);
       if (!checkpoint) continue;
       written.delete(user);
       written.set(user, checkpoint);
       if (written.size > 10_000) written.delete(written.keys().next().value!);
     }
   });
-  const loadViewerBlocks = async (viewerId: string): Promise<ViewerBlocks> => {
-    const checkpoint = written.get(viewerId);
-    if (checkpoint) {
-      await blocksModel.waitFor(checkpoint, BLOCK_WAIT_MS);
-      written.delete(viewerId);
-    }
-    const store = await blocksModel.store();
-    const [out, by] = await Promise.all([
-      store.table(blockEdgesTable).scan({ blocker_id: viewerId }, { limit: VIEWER_BLOCKS_HELD }),
-      store.table(blockedByTable).scan({ user_id: viewerId }, { limit: VIEWER_BLOCKS_HELD }),
-    ]);
-    return {
-      blocking: out.rows.length < VIEWER_BLOCKS_HELD ? new Set(out.rows.map((r) => r.blocked_id)) : undefined,
-      blockers: by.rows.length < VIEWER_BLOCKS_HELD ? new Set(by.rows.map((r) => r.blocker_id)) : undefined,
-    };
-  };
-  /** Blocks between a viewer and a creator for a view: from the read model, cached per viewer. */
+  /** Block edges, the concurrent views' lookups read together. */
+  const edges = new CoalescedReads(async (keys: { blocker_id: string; blocked_id: string }[]) =>
+    (await blocksModel.store()).table(blockEdgesTable).getMany(keys),
+  );
+  /**
+   * Blocks between a viewer and a creator for a view, from the read model: both
+   * directions, with every other view's in flight, in one multi-key read; kept about a second.
+   */
   const viewBlocks = async (viewerId: string, creatorId: string) => {
-    const sets = (await viewerBlocks.getMany([viewerId], async () => new Map([[viewerId, await loadViewerBlocks(viewerId)]]))).get(viewerId)!;
-    const edge = async (blocker: string, blocked: string) => {
-      const table = (await blocksModel.store()).table(blockEdgesTable);
-      return (await table.get({ blocker_id: blocker, blocked_id: blocked })) !== undefined;
-    };
-    const [actorBlocksTarget, targetBlocksActor] = await Promise.all([
-      sets.blocking ? sets.blocking.has(creatorId) : edge(viewerId, creatorId),
-      sets.blockers ? sets.blockers.has(creatorId) : edge(creatorId, viewerId),
+    const key = pairKey(viewerId, creatorId);
+    const cached = pairBlocks.get(key);
+    if (cached) return cached;
+    for (const user of [viewerId, creatorId]) {
+      const checkpoint = written.get(user);
+      if (!checkpoint) continue;
+      await blocksModel.waitFor(checkpoint, BLOCK_WAIT_MS);
+      written.delete(user);
+    }
+    const [out, back] = await edges.loadAll([
+      { blocker_id: viewerId, blocked_id: creatorId },
+      { blocker_id: creatorId, blocked_id: viewerId },
     ]);
-    return { actorBlocksTarget, targetBlocksActor };
+    const result = { actorBlocksTarget: out !== undefined, targetBlocksActor: back !== undefined };
+    pairBlocks.set(key, result);
+    return result;
   };
   const privateCache = new TtlCache<boolean>(cacheMs);
 

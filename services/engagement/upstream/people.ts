@@ -21,7 +21,7 @@ export function peopleFromIdentity(platform: Platform): People {
     const store = await models.profiles.store();
     const table = store.table(profilesTable);
     const ids = [...new Set(userIds)].filter(Boolean);
-    const rows = await Promise.all(ids.map((user_id) => table.get({ user_id })));
+    const rows = await table.getMany(ids.map((user_id) => ({ user_id })));
     const out = new Map<string, ProfileData>();
     rows.forEach((row) => row && out.set(row.user_id, fromRow(row)));
     return out;
@@ -37,7 +37,7 @@ export function peopleFromIdentity(platform: Platform): People {
       const store = await models.profiles.store();
       const table = store.table(usernamesTable);
       const names = [...new Set(usernames.map((u) => u.toLowerCase()))];
-      const rows = await Promise.all(names.map((username_lower) => table.get({ username_lower })));
+      const rows = await table.getMany(names.map((username_lower) => ({ username_lower })));
       const out = new Map<string, string>();
       rows.forEach((row) => row?.user_id && out.set(row.username_lower, row.user_id));
       return out;

@@ -9,12 +9,12 @@
 // actor, which thumbnails show) is reused for VIEWER_CONTEXT_MS rather than loaded per page.
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { HeartbeatSchema, NotificationsMarkedReadSchema } from "@flick/contracts/flick/notification/v1/notification_pb";
+import { HeartbeatSchema, NotificationsMarkedReadSchema, type Notification } from "@flick/contracts/flick/notification/v1/notification_pb";
 import { StreamNotificationsResponseSchema, type StreamNotificationsResponse } from "@flick/contracts/flick/notification/v1/notification_service_pb";
 import { FailedPreconditionError } from "@flick/kernel";
 import { loadViewerContext, type ViewerContext } from "../../social/visibility.js";
 import { inboxChannel, type NotificationContext } from "../notification.context.js";
-import { changesTable, entriesTable } from "../projections/inbox.tables.js";
+import { changesTable, entriesTable, type EntryRow } from "../projections/inbox.tables.js";
 import { inboxState, renderEntries } from "../queries/inbox.query.js";
 import { checkUpdateId } from "../update-ids.js";
 import type { RequestInfo } from "../../video/queries/video-view.js";
@@ -77,6 +77,22 @@ export async function* streamInbox(
     return viewer.context;
   };
 
+  /**
+   * The page's notification changes rendered by update id, in one read and one render:
+   * only an entry's latest change can be sent (an aggregated entry a hot video keeps
+   * changing appears many times on a page), so earlier ones are not read at all.
+   */
+  const renderPage = async (rows: readonly { change?: string | null; notification_id?: string | null; update_id: string }[]) => {
+    const latest = new Map<string, string>();
+    for (const row of rows) if (row.change === "notification" && row.notification_id) latest.set(row.notification_id, row.update_id);
+    if (latest.size === 0) return new Map<string, Notification>();
+    const found = await entries.getMany([...latest.keys()].map((notification_id) => ({ recipient_id: userId, notification_id })));
+    // An entry changed again after this page's change is sent with its own later change.
+    const current = found.filter((e): e is EntryRow => e !== undefined && latest.get(e.notification_id) === e.update_id);
+    const notifications = current.length > 0 ? await renderEntries(ctx, await viewerContext(), state, current, request) : [];
+    return new Map(notifications.map((n) => [n.updateId, n]));
+  };
+
   try {
     let idleSince = Date.now();
     let settleUntil = 0;
@@ -84,13 +100,13 @@ export async function* streamInbox(
       const page = await changes.scan({ recipient_id: userId }, { limit: 100, range: last ? { gt: last } : undefined });
       if (page.rows.length > 0) {
         state = await inboxState(store, userId);
+        const rendered = await renderPage(page.rows);
         for (const row of page.rows) {
           const out = create(StreamNotificationsResponseSchema, { updateId: row.update_id });
           if (row.change === "notification") {
-            const entry = await entries.get({ recipient_id: userId, notification_id: row.notification_id ?? "" });
-            const [notification] = entry ? await renderEntries(ctx, await viewerContext(), state, [entry], request) : [];
+            const notification = rendered.get(row.update_id);
             // Superseded by a later change of the same entry (sent then), or not to show.
-            if (!notification || entry!.update_id !== row.update_id) {
+            if (!notification) {
               last = row.update_id;
               continue;
             }

@@ -21,7 +21,7 @@ import type { ReadStore } from "@flick/read-store";
 import { inboxCodec } from "../events.js";
 import { AGGREGATION_WINDOW_MS, SOURCES, SOURCE_TYPES, type InboxChange, type Notice } from "../sources.js";
 import { notificationIdOf, updateIdOf } from "../update-ids.js";
-import { BufferedTable, inTurnOrAtOnce } from "./buffered-table.js";
+import { BufferedTable, inTurnOrAtOnce } from "../../platform/buffered-table.js";
 import { actorsTable, blocksTable, changesTable, entriesTable, groupsTable, INBOX_TABLES, orderTable, refsTable, stateTable, type EntryRow } from "./inbox.tables.js";
 
 export const MAX_ACTORS_SHOWN = 3;
@@ -97,15 +97,21 @@ export function inboxProjection(options: InboxProjectionOptions = {}): Projectio
         return (await blocks.get({ blocker_id: a, blocked_id: b })) !== undefined || (await blocks.get({ blocker_id: b, blocked_id: a })) !== undefined;
       };
 
-      // What the batch's notices will read, in three waves of parallel reads rather than
-      // one round trip after another: states, blocks and groups; the groups' entries; the
-      // actors of those entries.
+      // What the batch's notices will read, in three waves of multi-key reads (one
+      // statement per table on SQL) rather than a round trip per row: states, blocks and
+      // groups; the groups' entries; the actors of those entries.
       const prefetch = async (notices: Notice[]) => {
         if (notices.length === 0) return;
         const grouped = notices.filter((n) => n.group);
-        await states.prefetch(notices.map((n) => ({ recipient_id: n.recipient })));
-        await blocks.prefetch(notices.flatMap((n) => [{ blocker_id: n.recipient, blocked_id: n.actor }, { blocker_id: n.actor, blocked_id: n.recipient }]));
-        await groups.prefetch(grouped.map((n) => ({ recipient_id: n.recipient, group_key: n.group! })));
+        await inTurnOrAtOnce(
+          concurrent,
+          [
+            () => states.prefetch(notices.map((n) => ({ recipient_id: n.recipient }))),
+            () => blocks.prefetch(notices.flatMap((n) => [{ blocker_id: n.recipient, blocked_id: n.actor }, { blocker_id: n.actor, blocked_id: n.recipient }])),
+            () => groups.prefetch(grouped.map((n) => ({ recipient_id: n.recipient, group_key: n.group! }))),
+          ],
+          (read) => read(),
+        );
         // Known now (prefetched): no round trips here.
         const open = await Promise.all(grouped.map(async (n) => ({ n, g: await groups.get({ recipient_id: n.recipient, group_key: n.group! }) })));
         const withEntry = open.filter((o) => o.g?.notification_id);

@@ -120,7 +120,7 @@ export async function listNotifications(
       throw err;
     }
     const rows = page.rows.filter((r) => kinds.size === 0 || kinds.has(r.kind ?? 0));
-    const found = await Promise.all(rows.map((r) => entries.get({ recipient_id: userId, notification_id: r.notification_id ?? "" })));
+    const found = await entries.getMany(rows.map((r) => ({ recipient_id: userId, notification_id: r.notification_id ?? "" })));
     // An order row whose entry has moved on (a partly applied change) is left out.
     const current = found.filter((e, i): e is EntryRow => e !== undefined && e.update_id === rows[i]!.update_id);
     out.push(...(await renderEntries(ctx, viewer, state, current, input.request)));

@@ -6,7 +6,7 @@
 // batch) leaves the same rows.
 import { defineTable, type ReadStore, type RowOf } from "@flick/read-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BufferedTable } from "../projections/buffered-table.js";
+import { BufferedTable } from "../../platform/buffered-table.js";
 import { storeTargets, type OpenedStore } from "./stores.js";
 
 const items = defineTable({

@@ -23,7 +23,7 @@ export async function toSounds(ctx: VideoContext, viewerId: string | undefined, 
     profileRows(ctx.platform, authorIds),
     ctx.models.sounds.store().then((s) => s.counters(soundUsage).getMany(present.map((r) => r.sound_id))),
     viewerId
-      ? ctx.models.savedSounds.store().then((s) => Promise.all(present.map((r) => s.table(savedSoundStateTable).get({ user_id: viewerId, sound_id: r.sound_id }))))
+      ? ctx.models.savedSounds.store().then((s) => s.table(savedSoundStateTable).getMany(present.map((r) => ({ user_id: viewerId, sound_id: r.sound_id }))))
       : undefined,
   ]);
   const byId = new Map(authorIds.map((id, i) => [id, authors[i]]));
@@ -48,7 +48,7 @@ export async function toSounds(ctx: VideoContext, viewerId: string | undefined, 
 
 export async function soundRows(ctx: VideoContext, soundIds: readonly string[]): Promise<(SoundRow | undefined)[]> {
   const store = await ctx.models.sounds.store();
-  return Promise.all(soundIds.map((sound_id) => store.table(soundsTable).get({ sound_id })));
+  return store.table(soundsTable).getMany(soundIds.map((sound_id) => ({ sound_id })));
 }
 
 export async function getSound(ctx: VideoContext, viewerId: string | undefined, soundId: string, urlOf: UrlOf): Promise<Sound> {

@@ -81,7 +81,7 @@ export function canSeeVideo(viewer: Viewer, row: VideoRow, creator: ProfileRow |
 export async function videoRows(ctx: VideoContext, videoIds: readonly string[]): Promise<(VideoRow | undefined)[]> {
   const store = await ctx.models.catalog.store();
   const table = store.table(videosTable);
-  return Promise.all(videoIds.map((video_id) => table.get({ video_id })));
+  return table.getMany(videoIds.map((video_id) => ({ video_id })));
 }
 
 /** The rows the viewer may see, as API videos, in order (the others are left out). */
@@ -190,7 +190,7 @@ async function soundSummaries(ctx: VideoContext, soundIds: string[], profiles: M
   const ids = [...new Set(soundIds.filter(Boolean))];
   if (ids.length === 0) return new Map();
   const store = await ctx.models.sounds.store();
-  const rows = (await Promise.all(ids.map((sound_id) => store.table(soundsTable).get({ sound_id })))).filter((r): r is SoundRow => r !== undefined);
+  const rows = (await store.table(soundsTable).getMany(ids.map((sound_id) => ({ sound_id })))).filter((r): r is SoundRow => r !== undefined);
   const authors = rows.map((r) => r.author_user_id ?? "").filter((id) => id && !profiles.has(id));
   for (const [id, row] of await profilesById(ctx, authors)) profiles.set(id, row);
   return new Map(rows.map((r) => [r.sound_id, soundSummary(r, profiles.get(r.author_user_id ?? ""), urlOf)]));

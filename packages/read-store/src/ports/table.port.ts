@@ -116,6 +116,8 @@ export interface WideColumnTable<S extends TableSchema> {
    */
   getMany(keys: readonly PrimaryKeyOf<S>[]): Promise<(RowOf<S> | undefined)[]>;
   delete(key: PrimaryKeyOf<S>): Promise<void>;
+  /** Deletes rows by primary key: one statement on the PostgreSQL family, parallel deletes on Cassandra; not atomic as a whole. */
+  deleteMany(keys: readonly PrimaryKeyOf<S>[]): Promise<void>;
   deletePartition(partition: PartitionKeyOf<S>): Promise<void>;
   /** One page of a partition, in clustering order. */
   scan(partition: PartitionKeyOf<S>, options?: ScanOptions<FirstClusteringValueOf<S>>): Promise<Page<RowOf<S>>>;

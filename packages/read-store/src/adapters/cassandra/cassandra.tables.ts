@@ -58,6 +58,13 @@ export function cassandraTable<S extends TableSchema>(cql: Cql, keyspace: string
     return rs.rows[0] ? decodeRow(rs.rows[0]) : undefined;
   };
 
+  const del = async (key: PrimaryKeyOf<S>) => {
+    const k = key as Record<string, unknown>;
+    requireColumns(schema, k, keys, "delete");
+    const w = whereKey(keys, k);
+    await cql.execute(`DELETE FROM ${table} WHERE ${w.text}`, w.params);
+  };
+
   return {
     schema,
 
@@ -110,12 +117,11 @@ export function cassandraTable<S extends TableSchema>(cql: Cql, keyspace: string
       return inParallel(list, IN_FLIGHT, get);
     },
 
-    async delete(key) {
-      const k = key as Record<string, unknown>;
-      requireColumns(schema, k, keys, "delete");
-      const w = whereKey(keys, k);
-      await cql.execute(`DELETE FROM ${table} WHERE ${w.text}`, w.params);
+    async deleteMany(list) {
+      await inParallel(list, IN_FLIGHT, (key) => del(key));
     },
+
+    delete: del,
 
     async deletePartition(partition: PartitionKeyOf<S>) {
       const p = partition as Record<string, unknown>;

@@ -84,6 +84,28 @@ export function postgresTable<S extends TableSchema>(sql: SqlQueryable, schemaNa
     return `INSERT INTO ${table} AS t (${names.join(", ")}) VALUES ${tuples.join(", ")} ${conflict}`;
   };
 
+  /**
+   * `(k1, k2) IN ((…), (…))` over distinct keys, in statements of bounded size: one
+   * index probe per key.
+   */
+  const keysIn = (list: readonly Record<string, unknown>[]) => {
+    const unique = [...new Map(list.map((k) => [primaryKeyIdentity(schema, k), k])).values()];
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / keys.length));
+    const statements: { text: string; params: unknown[] }[] = [];
+    for (let i = 0; i < unique.length; i += perStatement) {
+      const params: unknown[] = [];
+      const tuples = unique.slice(i, i + perStatement).map((k) => {
+        const values = keys.map((c) => {
+          params.push(encodeValue(c.type, k[c.name]));
+          return `$${params.length}::${castType(c.type)}`;
+        });
+        return `(${values.join(", ")})`;
+      });
+      statements.push({ text: `(${keys.map((c) => quoteIdent(c.name)).join(", ")}) IN (${tuples.join(", ")})`, params });
+    }
+    return statements;
+  };
+
   const sweep = () => (ttl ? sweepExpired(sql, table, `${EXPIRES} <= now()`) : Promise.resolve());
 
   /** Rows grouped by the columns they provide: one INSERT per group, so a left-out column never becomes NULL. */
@@ -152,25 +174,9 @@ export function postgresTable<S extends TableSchema>(sql: SqlQueryable, schemaNa
     async getMany(list) {
       const wanted = list as readonly Record<string, unknown>[];
       for (const k of wanted) requireColumns(schema, k, keys, "getMany");
-      const unique = [...new Map(wanted.map((k) => [primaryKeyIdentity(schema, k), k])).values()];
       const found = new Map<string, RowOf<S>>();
-      // (k1, k2) IN ((…), (…)): one index probe per key, in statements of bounded size.
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMS / keys.length));
-      for (let i = 0; i < unique.length; i += perStatement) {
-        const params: unknown[] = [];
-        const tuples = unique.slice(i, i + perStatement).map(
-          (k) =>
-            `(${keys
-              .map((c) => {
-                params.push(encodeValue(c.type, k[c.name]));
-                return `$${params.length}::${castType(c.type)}`;
-              })
-              .join(", ")})`,
-        );
-        const { rows } = await sql.query(
-          `SELECT ${selectList} FROM ${table} WHERE (${keys.map((c) => quoteIdent(c.name)).join(", ")}) IN (${tuples.join(", ")})${live}`,
-          params,
-        );
+      for (const { text, params } of keysIn(wanted)) {
+        const { rows } = await sql.query(`SELECT ${selectList} FROM ${table} WHERE ${text}${live}`, params);
         for (const r of rows) {
           const row = decodeRow(r);
           found.set(primaryKeyIdentity(schema, row as Record<string, unknown>), row);
@@ -184,6 +190,12 @@ export function postgresTable<S extends TableSchema>(sql: SqlQueryable, schemaNa
       requireColumns(schema, k, keys, "delete");
       const params: unknown[] = [];
       await sql.query(`DELETE FROM ${table} WHERE ${whereKey(keys, k, params)}`, params);
+    },
+
+    async deleteMany(list) {
+      const wanted = list as readonly Record<string, unknown>[];
+      for (const k of wanted) requireColumns(schema, k, keys, "deleteMany");
+      for (const { text, params } of keysIn(wanted)) await sql.query(`DELETE FROM ${table} WHERE ${text}`, params);
     },
 
     async deletePartition(partition: PartitionKeyOf<S>) {

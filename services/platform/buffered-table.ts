@@ -1,6 +1,6 @@
-// A table seen through one projection batch: reads are cached and see the batch's own
-// writes, writes wait in memory and go out in a few statements at flush time (deletes,
-// then one upsertBatch). A like used to cost the inbox a dozen sequential round trips;
+// A table seen through one projection batch (the inbox, the engagement lists): reads are
+// cached and see the batch's own writes (prefetch: many keys in one getMany), writes wait
+// in memory and go out in a few statements at flush time (deletes, then one upsertBatch). A like used to cost the inbox a dozen sequential round trips;
 // buffered, a batch of likes costs a handful of statements per table.
 //
 // Rows keep the meaning of the port: an upsert leaves out columns it does not name, a
@@ -33,7 +33,19 @@ export class BufferedTable<S extends TableSchema> {
   async get(key: PrimaryKeyOf<S>): Promise<RowOf<S> | undefined> {
     const k = this.#keyOf(key);
     if (this.#known.has(k)) return this.#known.get(k);
-    const stored = await this.table.get(key);
+    return this.#learn(k, await this.table.get(key));
+  }
+
+  /** Reads the keys not known yet in one round trip (a warm-up; get() stays the truth). */
+  async prefetch(keys: readonly PrimaryKeyOf<S>[]): Promise<void> {
+    const unknown = [...new Map(keys.map((key) => [this.#keyOf(key), key])).entries()].filter(([k]) => !this.#known.has(k));
+    if (unknown.length === 0) return;
+    const rows = await this.table.getMany(unknown.map(([, key]) => key));
+    unknown.forEach(([k], i) => this.#learn(k, rows[i]));
+  }
+
+  /** Remembers what the store said, under what the batch wrote meanwhile. */
+  #learn(k: string, stored: RowOf<S> | undefined): RowOf<S> | undefined {
     // A write buffered while the read was in flight wins over what the store said.
     if (this.#known.has(k)) return this.#known.get(k);
     const pending = this.#pending.get(k);
@@ -41,12 +53,6 @@ export class BufferedTable<S extends TableSchema> {
     const row = pending?.row ? ({ ...base, ...pending.row } as RowOf<S>) : base;
     this.#known.set(k, row);
     return row;
-  }
-
-  /** Reads the keys not known yet, all at once (a warm-up; get() stays the truth). */
-  async prefetch(keys: readonly PrimaryKeyOf<S>[]): Promise<void> {
-    const unique = new Map(keys.map((key) => [this.#keyOf(key), key]));
-    await inTurnOrAtOnce(this.concurrent, [...unique].filter(([k]) => !this.#known.has(k)), ([, key]) => this.get(key));
   }
 
   upsert(row: RowOf<S>): void {
@@ -69,7 +75,8 @@ export class BufferedTable<S extends TableSchema> {
     if (this.#pending.size === 0) return;
     const writes = [...this.#pending.values()];
     this.#pending.clear();
-    await inTurnOrAtOnce(this.concurrent, writes.filter((w) => w.deleteFirst), (w) => this.table.delete(w.key));
+    const deletes = writes.filter((w) => w.deleteFirst).map((w) => w.key);
+    if (deletes.length > 0) await this.table.deleteMany(deletes);
     const rows = writes.flatMap((w) => (w.row ? [w.row] : []));
     if (rows.length > 0) await this.table.upsertBatch(rows);
   }
