@@ -5,3 +5,4 @@ export { DataDirLockedError, lockDataDir, type DataDirLock } from "./adapters/pg
 export { createKurrentEventStore, type KurrentEventStoreOptions } from "./adapters/kurrentdb/kurrentdb.event-store.js";
 export type { GroupCommitOptions } from "./internal/group-commit.js";
 export type { SqlEventStoreTestHooks } from "./adapters/postgres/sql.event-store.js";
+export { CoalescedReads } from "./internal/coalesced-reads.js";

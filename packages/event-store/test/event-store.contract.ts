@@ -88,6 +88,26 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, cap
       expect(await store.readStream(stream, { fromRevision: 4n })).toEqual([]);
     });
 
+    it("answers concurrent reads of many streams each as if read alone", async () => {
+      // Stores may serve reads arriving together in one round trip: none may see another's rows.
+      const [a, b, absent] = [`${category()}-a`, `${category()}-b`, `${category()}-none`];
+      await store.append(a, [event(), event(), event()], "no_stream");
+      await store.append(b, [event(), event()], "no_stream");
+      const asked = [
+        [a, {}],
+        [b, {}],
+        [absent, {}],
+        [a, { fromRevision: 1n, maxCount: 1 }],
+        [b, { fromRevision: 1n }],
+        [a, { maxCount: 2 }],
+      ] as const;
+      const together = await Promise.all(asked.map(([s, o]) => store.readStream(s, o)));
+      const alone: RecordedEvent[][] = [];
+      for (const [s, o] of asked) alone.push(await store.readStream(s, o));
+      expect(together).toEqual(alone);
+      expect(together.map((r) => r.map((e) => `${e.streamName === a ? "a" : "b"}${e.revision}`))).toEqual([["a0", "a1", "a2"], ["b0", "b1"], [], ["a1"], ["b1"], ["a0", "a1"]]);
+    });
+
     it("rejects malformed appends before writing anything", async () => {
       const stream = `${category()}-1`;
       await expect(store.append(stream, [], "any")).rejects.toThrow(TypeError);

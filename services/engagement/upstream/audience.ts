@@ -9,9 +9,8 @@
 // the pair's edges both ways from the blocks read model, in one multi-key read with the
 // other views in flight (CoalescedReads), and keeps the answer about a second; a block or unblock written by this process drops the pair's
 // entry, and the users' next read waits for the read model to have it.
-import type { EventStore } from "@flick/event-store";
+import { CoalescedReads, type EventStore } from "@flick/event-store";
 import type { Platform } from "../../platform/platform.js";
-import { CoalescedReads } from "../../platform/coalesced-reads.js";
 import { blocksBetween, onBlockWritten } from "../../social/blocking.js";
 import { blockEdgesTable } from "../../social/projections/blocks.projection.js";
 import { followEdgesTable } from "../../social/projections/follow-graph.projection.js";

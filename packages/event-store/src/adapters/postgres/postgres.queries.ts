@@ -24,6 +24,19 @@ export function queries({ schema: s }: SchemaNames) {
                  ORDER BY e.revision LIMIT $3::bigint`,
 
     /**
+     * Several stream reads (stream, from revision, max count) in one statement: readers
+     * arriving in the same turn of the event loop share a round trip (see readStream).
+     */
+    readStreams: `SELECT r.idx::text AS idx, ${EVENT_COLUMNS}
+                  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(stream_name, from_revision, max_count, idx)
+                  CROSS JOIN LATERAL (
+                    SELECT * FROM ${s}.events AS x
+                    WHERE x.stream_name = r.stream_name AND x.revision >= r.from_revision
+                    ORDER BY x.revision LIMIT r.max_count
+                  ) AS e
+                  ORDER BY r.idx, e.revision`,
+
+    /**
      * One page of $all after a position. Filters do not shrink the scan window: rows that
      * do not match come back as keys only, so the reader's position still moves past them
      * and a rare category never rescans the same rows on every poll.

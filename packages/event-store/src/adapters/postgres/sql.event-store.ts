@@ -17,6 +17,13 @@ import { queries, type Queries } from "./postgres.queries.js";
 import { toAppendJson, toRecordedEvent } from "./postgres.rows.js";
 import { migrate, schemaNames, type SchemaNames } from "./postgres.schema.js";
 import type { Row, SqlDriver } from "./sql-driver.js";
+import { CoalescedReads } from "../../internal/coalesced-reads.js";
+
+interface StreamRead {
+  stream: string;
+  from: bigint;
+  maxCount: number | undefined;
+}
 
 // The event store over the PostgreSQL family (a server through `pg`, or PGlite in-process):
 // same schema, same SQL, same group commit; only the SqlDriver differs.
@@ -60,6 +67,7 @@ export class SqlEventStore implements EventStore {
   readonly #names: SchemaNames;
   readonly #sql: Queries;
   readonly #committer: GroupCommitter<PendingAppend, AppendResult>;
+  readonly #streamReads = new CoalescedReads<StreamRead, RecordedEvent[]>((reads) => this.#readStreams(reads));
   readonly #doorbell = new Doorbell();
   readonly #closing = new AbortController();
   readonly #options: SqlEventStoreOptions;
@@ -92,10 +100,28 @@ export class SqlEventStore implements EventStore {
     return this.#committer.submit({ stream, expected, json });
   }
 
+  /**
+   * Reads arriving in the same turn of the event loop go out as one statement: on a busy
+   * server a command reads several small streams (its own, the video's, the block pair's)
+   * and each round trip costs the process more than the read itself.
+   */
   async readStream(stream: string, options: { fromRevision?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
-    const from = options.fromRevision ?? 0n;
-    const rows = await this.#query(this.#sql.readStream, [stream, from.toString(), options.maxCount ?? null]);
-    return rows.map(toRecordedEvent);
+    return this.#streamReads.load({ stream, from: options.fromRevision ?? 0n, maxCount: options.maxCount });
+  }
+
+  async #readStreams(reads: StreamRead[]): Promise<RecordedEvent[][]> {
+    if (reads.length === 1) {
+      const [{ stream, from, maxCount }] = reads as [StreamRead];
+      return [(await this.#query(this.#sql.readStream, [stream, from.toString(), maxCount ?? null])).map(toRecordedEvent)];
+    }
+    const rows = await this.#query(this.#sql.readStreams, [
+      reads.map((r) => r.stream),
+      reads.map((r) => r.from.toString()),
+      reads.map((r) => (r.maxCount === undefined ? null : String(r.maxCount))),
+    ]);
+    const out = reads.map((): RecordedEvent[] => []);
+    for (const row of rows) out[Number(row.idx) - 1]!.push(toRecordedEvent(row));
+    return out;
   }
 
   subscribe(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
@@ -128,6 +154,7 @@ export class SqlEventStore implements EventStore {
   async #query(text: string, params: unknown[]): Promise<Row[]> {
     if (this.#closing.signal.aborted) throw new Error(`${this.name} event store is closed`);
     try {
+      { const QC = ((globalThis as any).__qc ??= new Map<string, number>()); const k = "ES " + text.replace(/\s+/g, " ").slice(0, 80); QC.set(k, (QC.get(k) ?? 0) + 1); }
       return await this.#driver.query(text, params);
     } catch (error) {
       throw this.#unavailable(error) ?? error;
@@ -166,7 +193,7 @@ export class SqlEventStore implements EventStore {
 
   #runAppend(payload: string): Promise<Row[]> {
     const delay = this.#options.testHooks?.delayInTransactionMs;
-    if (!delay) return this.#driver.query(this.#sql.append, [payload]);
+    if (!delay) { const QC = ((globalThis as any).__qc ??= new Map<string, number>()); QC.set("ES append", (QC.get("ES append") ?? 0) + 1); return this.#driver.query(this.#sql.append, [payload]); }
     return this.#driver.transaction(async (query) => {
       const rows = await query(this.#sql.append, [payload]);
       await query(`SELECT pg_sleep($1::float8)`, [delay() / 1000]);
@@ -186,6 +213,7 @@ export class SqlEventStore implements EventStore {
       const seen = this.#doorbell.generation;
       let rows: Row[];
       try {
+        { const QC = ((globalThis as any).__qc ??= new Map<string, number>()); QC.set("ES scanAll", (QC.get("ES scanAll") ?? 0) + 1); }
         rows = await this.#driver.query(this.#sql.scanAll, [
           position.transactionId.toString(),
           position.position.toString(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CoalescedReads } from "../coalesced-reads.js";
+import { CoalescedReads } from "../src/internal/coalesced-reads.js";
 
 describe("CoalescedReads", () => {
   it("answers the keys asked for in one turn of the loop with one multi-key read, each its own value", async () => {
