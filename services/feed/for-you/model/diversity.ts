@@ -13,17 +13,31 @@ const MIN_CREATORS = 8;
 
 /** May `next` follow `recent` (oldest first; only the last WINDOW − 1 matter)? */
 export function allowsNext(recent: readonly Served[], next: Served): boolean {
+  return nextAllowed(recent)(next);
+}
+
+/**
+ * allowsNext for many candidates after the same `recent`: the window is counted once, so
+ * each candidate costs two lookups (re-ranking asks for every candidate in a slot).
+ */
+export function nextAllowed(recent: readonly Served[]): (next: Served) => boolean {
   const n = recent.length;
-  if (n > 0 && recent[n - 1]!.creatorId === next.creatorId) return false;
-  let sameSound = 0;
-  const creators = new Set<string>([next.creatorId]);
+  const lastCreator = n > 0 ? recent[n - 1]!.creatorId : undefined;
+  const sounds = new Map<string, number>();
+  const creators = new Set<string>();
   for (let k = Math.max(0, n - (WINDOW - 1)); k < n; k++) {
     const r = recent[k]!;
-    if (next.soundId && r.soundId === next.soundId) sameSound++;
+    sounds.set(r.soundId, (sounds.get(r.soundId) ?? 0) + 1);
     creators.add(r.creatorId);
   }
   const windowSize = Math.min(n, WINDOW - 1) + 1;
-  return sameSound < MAX_PER_SOUND && creators.size >= windowSize - (WINDOW - MIN_CREATORS);
+  const minDistinct = windowSize - (WINDOW - MIN_CREATORS);
+  return (next) => {
+    if (next.creatorId === lastCreator) return false;
+    const sameSound = next.soundId ? (sounds.get(next.soundId) ?? 0) : 0;
+    const distinct = creators.size + (creators.has(next.creatorId) ? 0 : 1);
+    return sameSound < MAX_PER_SOUND && distinct >= minDistinct;
+  };
 }
 
 /** Counts rule breaks in a sequence (tests and the simulator's own check). */

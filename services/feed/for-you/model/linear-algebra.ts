@@ -1,51 +1,63 @@
-// Cholesky solve and inverse for the small symmetric positive-definite matrices of the
-// viewer model (DIM × DIM, row-major). DIM is 64: a solve is ~50k multiply-adds.
+// Cholesky factorisation and solves for the small symmetric positive-definite matrices of
+// the viewer model ((DIM + 1)², DIM = 64: a factorisation is ~50k multiply-adds).
+//
+// Matrices are stored packed: only the lower triangle, row by row (element (i, j), j ≤ i,
+// at i(i+1)/2 + j). The Hessian is symmetric and the factor triangular, so the upper half
+// would be half the arithmetic and memory for nothing — and every viewer keeps its factor
+// between pages for the exploration bonus.
 
-/** Lower-triangular L with A = L·Lᵀ (A is symmetric positive definite). */
-function cholesky(a: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
+/** Length of a packed n × n lower triangle. */
+export const packedSize = (n: number) => (n * (n + 1)) / 2;
+
+/** Start of row i in a packed lower triangle. */
+export const rowStart = (i: number) => (i * (i + 1)) / 2;
+
+/** Replaces packed symmetric positive-definite A by its lower-triangular L (A = L·Lᵀ), in place. */
+export function choleskyInPlace(a: Float64Array, n: number): Float64Array {
   for (let i = 0; i < n; i++) {
+    const ri = rowStart(i);
     for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
-      l[i * n + j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / l[j * n + j]!;
+      const rj = rowStart(j);
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
+      a[ri + j] = i === j ? Math.sqrt(Math.max(s, 1e-12)) : s / a[rj + j]!;
     }
   }
-  return l;
+  return a;
 }
 
-function solveWith(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+/** x with L·Lᵀ·x = b, for the packed factor L. */
+export function solveCholesky(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    const ri = rowStart(i);
     let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
+    for (let k = 0; k < i; k++) s -= l[ri + k]! * y[k]!;
+    y[i] = s / l[ri + i]!;
   }
   const x = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
     let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
+    for (let k = i + 1; k < n; k++) s -= l[rowStart(k) + i]! * x[k]!;
+    x[i] = s / l[rowStart(i) + i]!;
   }
   return x;
 }
 
-/** x with A·x = b, and A⁻¹ on demand (both from one factorisation). */
-export function solveAndInvert(a: Float64Array, n: number, b: ArrayLike<number>): { x: Float64Array; inverse: () => Float64Array } {
-  const l = cholesky(a, n);
-  const x = solveWith(l, n, b);
-  let inv: Float64Array | undefined;
-  return { x, inverse: () => (inv ??= invert(l, n)) };
-}
-
-function invert(l: Float64Array, n: number): Float64Array {
-  const inverse = new Float64Array(n * n);
-  const e = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    e.fill(0);
-    e[j] = 1;
-    const col = solveWith(l, n, e);
-    for (let i = 0; i < n; i++) inverse[i * n + j] = col[i]!;
+/**
+ * vᵀ·A⁻¹·v for A = L·Lᵀ (packed factor L), as |L⁻¹·v|²: one forward substitution
+ * (~n²/2 multiply-adds) instead of forming A⁻¹ (~n³) and a quadratic form (n²).
+ * `v` may be shorter than n: its missing components are zero.
+ */
+export function inverseQuadraticForm(l: Float64Array, n: number, v: ArrayLike<number>, scratch: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = rowStart(i);
+    let r = i < v.length ? v[i]! : 0;
+    for (let k = 0; k < i; k++) r -= l[ri + k]! * scratch[k]!;
+    const y = r / l[ri + i]!;
+    scratch[i] = y;
+    s += y * y;
   }
-  return inverse;
+  return s;
 }

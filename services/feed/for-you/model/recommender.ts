@@ -9,8 +9,9 @@
 //   → re-ranking, slot by slot: the diversity rules (diversity.ts) and topic repetition
 //     (the ranker's learnt penalty for similarity to the videos just before)
 import { ContentEmbedding } from "./content-embedding.js";
-import { allowsNext, type Served } from "./diversity.js";
+import { nextAllowed, type Served } from "./diversity.js";
 import { features, Ranker, type FeatureVector } from "./ranker.js";
+import { Repetition } from "./repetition.js";
 import { videoTokens, type Token } from "./tokens.js";
 import { addScaled, dot, normalize, zeros } from "./vectors.js";
 import { defaultViewerParams, ViewerModel, type ViewerModelParams } from "./viewer-model.js";
@@ -122,9 +123,21 @@ export interface PageItem {
 
 const DAY = 86_400_000;
 const REPETITION_WINDOW = 5;
+/** Candidates that get the uncertainty bonus computed (the rest get its average). */
+const BONUS_FOR = 160;
+/** Candidates re-ranked slot by slot. */
+const SHORTLIST = 250;
 /** A new viewer's first views: their pages are spread over topics not yet tried. */
 const COLD_START_VIEWS = 24;
 const logit = (p: number) => Math.log(p / (1 - p));
+
+interface Scored {
+  v: VideoEntry;
+  reason: Reason;
+  /** Logit of predicted watch-through, plus the uncertainty bonus once scored. */
+  base: number;
+  x: FeatureVector;
+}
 
 export class Recommender {
   readonly videos = new Map<string, VideoEntry>();
@@ -223,7 +236,7 @@ export class Recommender {
     if (!video) return;
     const viewer = this.viewer(viewerKey);
     const completed = ratio >= 1 - 1e-9 ? 1 : 0;
-    const x = this.featuresOf(viewer, video, this.recentVectors(viewer.recent), at, false, true);
+    const x = this.featuresOf(viewer, viewer.model.lastTaste(), video, this.recentVectors(viewer.recent), at);
     this.ranker.learn(x, completed);
     // The taste is learnt against what the general ranker expected of this view.
     // The share of the video watched is a soft label: a drop-off near the end says far more
@@ -270,7 +283,7 @@ export class Recommender {
     if (!video) return;
     const viewer = this.viewer(viewerKey);
     // Counted as a finished view, twice over.
-    const x = this.featuresOf(viewer, video, [], 0, false, true);
+    const x = this.featuresOf(viewer, viewer.model.lastTaste(), video, [], 0);
     viewer.model.learn(videoId, this.ranker.logit(x) - this.ranker.weights[1]! * x[1]!, 1, 2);
   }
 
@@ -361,106 +374,107 @@ export class Recommender {
 
   private rank(req: PageRequest, near: string[][] | undefined): { items: PageItem[]; prefetch: string[] } {
     const viewer = this.viewers.get(req.viewerKey);
+    const scored = this.score(req, viewer, this.candidates(req, viewer, near));
+    return this.rerank(req, viewer, scored.slice(0, SHORTLIST));
+  }
+
+  /** Candidate ids with the reason of the first source that proposed them. */
+  private candidates(req: PageRequest, viewer: ViewerEntry | undefined, near: string[][] | undefined): Map<string, Reason> {
     const random = req.random ?? Math.random;
     const candidates = new Map<string, Reason>();
-    const add = (ids: Iterable<string>, reason: Reason) => {
-      for (const id of ids) if (!candidates.has(id)) candidates.set(id, reason);
+    const add = (id: string, reason: Reason) => {
+      if (!candidates.has(id)) candidates.set(id, reason);
+    };
+    const addAll = (ids: readonly string[], reason: Reason) => {
+      for (const id of ids) add(id, reason);
     };
 
     const friends = req.friends ?? new Set<string>();
     for (const creatorId of req.followed ?? []) {
       const videos = this.creators.get(creatorId)?.videos ?? [];
-      add(videos.slice(-5), friends.has(creatorId) ? "friend" : "followed");
+      addAll(videos.slice(-5), friends.has(creatorId) ? "friend" : "followed");
     }
     if (viewer && viewer.model.views > 0) {
       const found = near ?? this.nearestQueries(viewer).map(([vector, k]) => this.exactNearest(vector, k));
-      for (const ids of found) add(ids, "similar");
+      for (const ids of found) addAll(ids, "similar");
       for (const id of viewer.finished.slice(-2)) {
         const co = this.coWatched.get(id);
-        if (co) add([...co].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([other]) => other), "similar_viewers");
+        if (co) addAll([...co].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([other]) => other), "similar_viewers");
       }
     }
-    for (const e of req.extra ?? []) add(e.ids, e.reason);
-    add(this.popular, viewer && viewer.model.views > 0 ? "trending" : "popular");
+    for (const e of req.extra ?? []) addAll(e.ids, e.reason);
+    addAll(this.popular, viewer && viewer.model.views > 0 ? "trending" : "popular");
     let freshCount = 0;
     for (let i = this.newest.length - 1; i >= 0 && freshCount < this.params.fresh; i--) {
       const v = this.videos.get(this.newest[i]!);
       if (v && v.views < 20) {
-        add([v.videoId], "fresh");
+        add(v.videoId, "fresh");
         freshCount++;
       }
     }
     const pool = this.publicIds;
-    for (let i = 0; i < this.params.random && pool.length > 0; i++) add([pool[Math.floor(random() * pool.length)]!], "exploration");
+    for (let i = 0; i < this.params.random && pool.length > 0; i++) add(pool[Math.floor(random() * pool.length)]!, "exploration");
+    return candidates;
+  }
 
-    // Exploration fades as the viewer's history grows: a new viewer is shown a spread of
-    // topics, a known one mostly what they like (plus the random and fresh candidates).
-    const explore = (this.params.explore * this.ranker.weights[1]!) / (1 + (viewer?.model.views ?? 0) / 10);
-    // Filters.
-    const scored: { v: VideoEntry; reason: Reason; base: number; x: FeatureVector }[] = [];
+  /** The candidates that pass the filters, best first by predicted watch-through plus the uncertainty bonus. */
+  private score(req: PageRequest, viewer: ViewerEntry | undefined, candidates: Map<string, Reason>): Scored[] {
+    // One taste and one platform rate for the whole page: both are fixed while it is ranked.
+    const taste = viewer ? this.tasteOf(viewer) : undefined;
+    const platformRate = this.platformRate();
+    const scored: Scored[] = [];
     const followedSet = new Set(req.followed ?? []);
     for (const [id, reason] of candidates) {
       const v = this.videos.get(id);
       if (!v || req.exclude.has(id) || viewer?.seen.has(id) || v.creatorId === req.userId) continue;
       if (!req.visible(v)) continue;
-      const x = this.featuresOf(viewer, v, [], req.now, followedSet.has(v.creatorId));
+      const x = this.featuresOf(viewer, taste, v, [], req.now, platformRate, followedSet.has(v.creatorId));
       scored.push({ v, reason, base: this.ranker.logit(x), x });
     }
+    // Exploration fades as the viewer's history grows: a new viewer is shown a spread of
+    // topics, a known one mostly what they like (plus the random and fresh candidates).
+    const explore = (this.params.explore * this.ranker.weights[1]!) / (1 + (viewer?.model.views ?? 0) / 10);
     // The uncertainty bonus (a quadratic form per video) only for the best few hundred by
     // predicted watch-through: exploring beyond them is the random candidates' job.
     scored.sort((a, b) => b.base - a.base);
-    const bonusFor = scored.slice(0, 160);
-    for (const c of bonusFor) c.base += explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, c.v.vector) : 1);
-    for (const c of scored.slice(160)) c.base += explore * 0.5;
-    scored.sort((a, b) => b.base - a.base);
-    const shortlist = scored.slice(0, 250);
+    for (let i = 0; i < scored.length; i++) {
+      const c = scored[i]!;
+      if (i >= BONUS_FOR) c.base += explore * 0.5;
+      else c.base += explore * (viewer ? viewer.model.uncertainty(this.vectorOf, this.epoch, c.v.vector) : 1);
+    }
+    return scored.sort((a, b) => b.base - a.base);
+  }
 
-    // Re-ranking, slot by slot.
+  /** Re-ranking, slot by slot: the diversity rules, topic repetition and the cold-start spread. */
+  private rerank(req: PageRequest, viewer: ViewerEntry | undefined, shortlist: Scored[]): { items: PageItem[]; prefetch: string[] } {
     const repetitionWeight = Math.min(0, this.ranker.weights[4]!);
     const history: Served[] = req.history.map((h) => ({ creatorId: h.creatorId, soundId: h.soundId }));
-    const recentVecs = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
-    const taken = new Set<number>();
+    const window = this.recentVectors(req.history.slice(-REPETITION_WINDOW).map((h) => h.videoId));
     // Cold start: while the viewer has seen fewer than COLD_START_VIEWS videos, a candidate
     // close to anything they have already been shown is held back, so the first pages try
     // as many different subjects as they can (maximal marginal relevance).
     const early = viewer && viewer.model.views < COLD_START_VIEWS && this.params.spread > 0 ? this.recentVectors(viewer.early) : [];
-    // Each candidate's repetition (summed similarity to the last REPETITION_WINDOW videos)
-    // is kept up to date as videos are placed, instead of recomputed for every slot.
-    const rep = new Float64Array(shortlist.length);
-    for (let i = 0; i < shortlist.length; i++) {
-      const vec = shortlist[i]!.v.vector;
-      for (const r of recentVecs) rep[i]! += Math.max(0, dot(vec, r));
-      if (early.length) {
-        let closest = 0;
-        for (const r of early) closest = Math.max(closest, dot(vec, r));
-        rep[i]! += this.params.spread * closest;
-      }
-    }
+    const repetition = new Repetition(shortlist.map((c) => c.v.vector), window, early, this.params.spread, REPETITION_WINDOW);
+    const taken = new Uint8Array(shortlist.length);
     const pick = (): number => {
+      const allows = nextAllowed(history);
       let best = -1;
       let bestValue = -Infinity;
       for (let i = 0; i < shortlist.length; i++) {
         const c = shortlist[i]!;
         // Penalties only lower a score: nothing further down can beat the best.
         if (c.base <= bestValue) break;
-        if (taken.has(i) || !allowsNext(history, { creatorId: c.v.creatorId, soundId: c.v.soundId })) continue;
-        const value = c.base + repetitionWeight * rep[i]!;
+        if (taken[i] || !allows(c.v)) continue;
+        const value = c.base + repetitionWeight * repetition.of(i);
         if (value > bestValue) [best, bestValue] = [i, value];
       }
       return best;
     };
     const place = (i: number) => {
       const c = shortlist[i]!;
-      taken.add(i);
+      taken[i] = 1;
       history.push({ creatorId: c.v.creatorId, soundId: c.v.soundId });
-      recentVecs.push(c.v.vector);
-      const leaving = recentVecs.length > REPETITION_WINDOW ? recentVecs.shift() : undefined;
-      for (let k = 0; k < shortlist.length; k++) {
-        if (taken.has(k)) continue;
-        const vec = shortlist[k]!.v.vector;
-        rep[k]! += Math.max(0, dot(vec, c.v.vector));
-        if (leaving) rep[k]! -= Math.max(0, dot(vec, leaving));
-      }
+      repetition.enter(c.v.vector);
     };
     const items: PageItem[] = [];
     while (items.length < req.limit) {
@@ -517,11 +531,16 @@ export class Recommender {
     }
   }
 
+  /**
+   * The platform's watch-through rate, shrunk to a modest prior while views are few: a
+   * young platform whose first dozen views were all finished has not learnt that everything is.
+   */
+  private platformRate(): number {
+    return (this.totals.completions + 50 * 0.3) / (this.totals.views + 50);
+  }
+
   /** Smoothed watch-through rate as a logit: the video's own, shrunk to its creator's, shrunk to the platform's. */
-  private appeal(v: VideoEntry): number {
-    // The platform's rate, shrunk to a modest prior while views are few: a young platform
-    // whose first dozen views were all finished has not learnt that everything is.
-    const mean = (this.totals.completions + 50 * 0.3) / (this.totals.views + 50);
+  private appeal(v: VideoEntry, mean = this.platformRate()): number {
     const c = this.creators.get(v.creatorId);
     const creatorRate = ((c?.completions ?? 0) + 10 * mean) / ((c?.views ?? 0) + 10);
     return logit((v.completions + 5 * creatorRate) / (v.views + 5));
@@ -536,14 +555,25 @@ export class Recommender {
     return out;
   }
 
-  /** `stale`: use the viewer's last fitted taste without refitting (learning a view). */
-  private featuresOf(viewer: ViewerEntry | undefined, v: VideoEntry, recent: readonly Float32Array[], now: number, follows = false, stale = false): FeatureVector {
+  /**
+   * `taste`: the viewer's, fitted for a page or the last fit when learning a view (no taste
+   * yet counts as zero). `platformRate` can be passed when many videos are featurised at once.
+   */
+  private featuresOf(
+    viewer: ViewerEntry | undefined,
+    taste: Float32Array | undefined,
+    v: VideoEntry,
+    recent: readonly Float32Array[],
+    now: number,
+    platformRate = this.platformRate(),
+    follows = false,
+  ): FeatureVector {
     let repetition = 0;
     for (const r of recent) repetition += Math.max(0, dot(v.vector, r));
     const finishedOfCreator = viewer?.creators.get(v.creatorId) ?? 0;
     return features({
-      taste: viewer ? dot((stale ? viewer.model.lastTaste() : this.tasteOf(viewer)) ?? v.vector.map(() => 0), v.vector) : 0,
-      appeal: this.appeal(v),
+      taste: taste ? dot(taste, v.vector) : 0,
+      appeal: this.appeal(v, platformRate),
       duration: Math.log(Math.max(1000, v.durationMs) / 20_000),
       repetition,
       creator: Math.log1p(finishedOfCreator) + (follows ? 1 : 0),

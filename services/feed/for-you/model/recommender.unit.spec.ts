@@ -1,7 +1,10 @@
 // The recommender in memory: learning from views, filters, sessions and the diversity rules.
 import { describe, expect, it } from "vitest";
 import { violations } from "./diversity.js";
+import { choleskyInPlace, inverseQuadraticForm, packedSize, rowStart, solveCholesky } from "./linear-algebra.js";
 import { Recommender, type VideoFacts } from "./recommender.js";
+import { Repetition } from "./repetition.js";
+import { dot, randomVector } from "./vectors.js";
 
 const video = (id: string, creatorId: string, hashtags: string[], caption: string, extra: Partial<VideoFacts> = {}): VideoFacts => ({
   videoId: id,
@@ -78,5 +81,51 @@ describe("recommender", () => {
     const page = m.pageNow({ viewerKey: "a:s", limit: 50, history: [], exclude: new Set(), visible: () => true, now: 0 });
     expect(page.items.map((i) => i.videoId)).not.toContain("cat3");
     expect(m.takeChangedVectors()).toContain("cat3");
+  });
+});
+
+describe("the ranking's arithmetic", () => {
+  it("keeps repetition lazily with the same sums as updating every candidate at every slot", () => {
+    const candidates = Array.from({ length: 40 }, (_, i) => randomVector(`c${i}`));
+    const window = [randomVector("w0"), randomVector("w1")];
+    const early = [randomVector("e0"), randomVector("e1"), randomVector("e2")];
+    const lazy = new Repetition(candidates, window, early, 2, 5);
+    // Eager: every candidate updated at every placement, the window a FIFO of five.
+    const eager = candidates.map((c) => {
+      let r = 0;
+      for (const w of window) r += Math.max(0, dot(c, w));
+      return r + 2 * Math.max(0, ...early.map((e) => dot(c, e)));
+    });
+    const fifo = [...window];
+    for (let slot = 0; slot < 12; slot++) {
+      // Ask about a few candidates only, as re-ranking does.
+      for (let k = slot % 3; k < candidates.length; k += 3 + slot) expect(lazy.of(k)).toBe(eager[k]);
+      const placed = randomVector(`p${slot}`);
+      lazy.enter(placed);
+      fifo.push(placed);
+      const leaving = fifo.length > 5 ? fifo.shift() : undefined;
+      for (const [k, c] of candidates.entries()) {
+        eager[k]! += Math.max(0, dot(c, placed));
+        if (leaving) eager[k]! -= Math.max(0, dot(c, leaving));
+      }
+    }
+    for (const k of candidates.keys()) expect(lazy.of(k)).toBe(eager[k]);
+  });
+
+  it("solves and measures uncertainty with a packed Cholesky factor", () => {
+    const n = 5;
+    // A = Bᵀ·B + I, symmetric positive definite.
+    const b = Array.from({ length: n * n }, (_, i) => Math.sin(i + 1));
+    const a = (i: number, j: number) => b.reduce((s, _, k) => (k < n ? s + b[k * n + i]! * b[k * n + j]! : s), 0) + (i === j ? 1 : 0);
+    const packed = new Float64Array(packedSize(n));
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) packed[rowStart(i) + j] = a(i, j);
+    const l = choleskyInPlace(packed, n);
+    const rhs = [1, -2, 0.5, 3, 0];
+    const x = solveCholesky(l, n, rhs);
+    for (let i = 0; i < n; i++) expect(x.reduce((s, xj, j) => s + a(i, j) * xj, 0)).toBeCloseTo(rhs[i]!, 10);
+    // vᵀA⁻¹v with v's last component zero, as the viewer model's bias column.
+    const v = Float32Array.of(0.3, -0.1, 0.7, 0.2);
+    const y = solveCholesky(l, n, [...v, 0]);
+    expect(inverseQuadraticForm(l, n, v, new Float64Array(n))).toBeCloseTo(y.reduce((s, yi, i) => s + (i < v.length ? v[i]! : 0) * yi, 0), 12);
   });
 });

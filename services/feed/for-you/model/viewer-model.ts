@@ -12,7 +12,7 @@
 // video vectors (new co-occurrences, new audiences) a taste never points into the old
 // space. Forgetting (γ per later view) lets tastes change: a viewer whose interests move
 // is followed within a few dozen swipes.
-import { solveAndInvert } from "./linear-algebra.js";
+import { choleskyInPlace, inverseQuadraticForm, packedSize, rowStart, solveCholesky } from "./linear-algebra.js";
 import { DIM } from "./vectors.js";
 
 /**
@@ -48,9 +48,21 @@ interface Evidence {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/** Where uncertainty() does its forward substitution (synchronous, so one buffer serves every viewer). */
+const scratch = new Float64Array(N);
+
+interface Fit {
+  epoch: number;
+  views: number;
+  u: Float32Array;
+  bias: number;
+  /** Cholesky factor of the last Newton step's Hessian, packed: the Laplace covariance is its inverse. */
+  factor: Float64Array;
+}
+
 export class ViewerModel {
   private readonly evidence: Evidence[] = [];
-  private fitted: { epoch: number; views: number; u: Float32Array; bias: number; inverse: () => Float64Array } | undefined;
+  private fitted: Fit | undefined;
   /** Views learnt from. */
   views = 0;
 
@@ -68,7 +80,8 @@ export class ViewerModel {
     return this.fitted?.u;
   }
 
-  private fit(vectorOf: VectorOf, epoch: number) {
+  /** Solved again only when views arrived or video vectors moved since the last fit. */
+  private fit(vectorOf: VectorOf, epoch: number): Fit {
     if (this.fitted && this.fitted.epoch === epoch && this.fitted.views === this.views) return this.fitted;
     const { gamma, lambda, steps } = this.params;
     const n = this.evidence.length;
@@ -80,16 +93,17 @@ export class ViewerModel {
       for (let i = 0; i < DIM; i++) u[i] = this.fitted.u[i]!;
       u[DIM] = this.fitted.bias;
     }
-    let last: ReturnType<typeof solveAndInvert> | undefined;
+    // One buffer for every step's Hessian, factorised in place: the last one is kept.
+    const h = new Float64Array(packedSize(N));
+    const g = new Float64Array(N);
+    const x = new Float64Array(N);
+    x[DIM] = 1;
     for (let step = 0; step < Math.max(1, steps); step++) {
-      const h = new Float64Array(N * N);
-      const g = new Float64Array(N);
+      h.fill(0);
       for (let i = 0; i < N; i++) {
-        h[i * N + i] = lambda;
+        h[rowStart(i) + i] = lambda;
         g[i] = -lambda * u[i]!;
       }
-      const x = new Float64Array(N);
-      x[DIM] = 1;
       for (let k = 0; k < n; k++) {
         const v = vs[k];
         if (!v) continue;
@@ -105,14 +119,14 @@ export class ViewerModel {
           if (xi === 0) continue;
           g[i]! += r * xi;
           const ci = c * xi;
-          const row = i * N;
-          for (let j = 0; j < N; j++) h[row + j]! += ci * x[j]!;
+          const row = rowStart(i);
+          for (let j = 0; j <= i; j++) h[row + j]! += ci * x[j]!;
         }
       }
-      last = solveAndInvert(h, N, g);
-      for (let i = 0; i < N; i++) u[i]! += last.x[i]!;
+      const delta = solveCholesky(choleskyInPlace(h, N), N, g);
+      for (let i = 0; i < N; i++) u[i]! += delta[i]!;
     }
-    this.fitted = { epoch, views: this.views, u: Float32Array.from(u.subarray(0, DIM)), bias: u[DIM]!, inverse: last!.inverse };
+    this.fitted = { epoch, views: this.views, u: Float32Array.from(u.subarray(0, DIM)), bias: u[DIM]!, factor: h };
     return this.fitted;
   }
 
@@ -123,15 +137,7 @@ export class ViewerModel {
 
   /** √(vᵀ H⁻¹ v): how unsure the model is about this viewer in v's direction (logit units). */
   uncertainty(vectorOf: VectorOf, epoch: number, v: Float32Array): number {
-    const inv = this.fit(vectorOf, epoch).inverse();
-    let s = 0;
-    // The uncertainty of the taste in v's direction (the bias row and column left out).
-    for (let i = 0; i < DIM; i++) {
-      let r = 0;
-      const row = i * N;
-      for (let j = 0; j < DIM; j++) r += inv[row + j]! * v[j]!;
-      s += v[i]! * r;
-    }
-    return Math.sqrt(Math.max(0, s));
+    // v is a taste direction: its bias component is zero, so this is the taste block of H⁻¹.
+    return Math.sqrt(Math.max(0, inverseQuadraticForm(this.fit(vectorOf, epoch).factor, N, v, scratch)));
   }
 }
