@@ -25,20 +25,30 @@ function denseOf(hashes: Iterable<number>): Uint8Array {
   return registers;
 }
 
-function addDense(registers: Uint8Array, h: number): void {
+/** Raises the hash's register if it ranks higher; whether anything changed. */
+function addDense(registers: Uint8Array, h: number): boolean {
   const index = h >>> (32 - P);
   const rest = (h << P) >>> 0;
   const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
-  if (rank > registers[index]!) registers[index] = rank;
+  if (rank <= registers[index]!) return false;
+  registers[index] = rank;
+  return true;
 }
 
-export function addViewers(sketch: Sketch, hashes: readonly number[]): Sketch {
+/**
+ * The union of the sketch and the hashes, and whether it differs from the sketch (most
+ * views of a watched video are by viewers it already counts: nothing to write back).
+ */
+export function addViewers(sketch: Sketch, hashes: readonly number[]): { sketch: Sketch; changed: boolean } {
+  let changed = false;
   if (sketch.kind === "dense") {
-    for (const h of hashes) addDense(sketch.registers, h);
-    return sketch;
+    for (const h of hashes) changed = addDense(sketch.registers, h) || changed;
+    return { sketch, changed };
   }
+  const before = sketch.hashes.size;
   for (const h of hashes) sketch.hashes.add(h);
-  return sketch.hashes.size > SPARSE_MAX ? { kind: "dense", registers: denseOf(sketch.hashes) } : sketch;
+  changed = sketch.hashes.size !== before;
+  return { sketch: sketch.hashes.size > SPARSE_MAX ? { kind: "dense", registers: denseOf(sketch.hashes) } : sketch, changed };
 }
 
 export function estimate(sketch: Sketch): number {

@@ -33,7 +33,11 @@ export function viewUniquesProjection(): Projection<ReadStore> {
       const cache = store.cache(hourlyUniques);
       const keys = [...viewers.keys()];
       const current = await cache.getMany(keys);
-      await Promise.all(keys.map((k, i) => cache.set(k, encodeSketch(addViewers(decodeSketch(current[i]), viewers.get(k)!)))));
+      const updated = keys.flatMap((k, i) => {
+        const { sketch, changed } = addViewers(decodeSketch(current[i]), viewers.get(k)!);
+        return changed ? [[k, encodeSketch(sketch)] as const] : [];
+      });
+      await Promise.all(updated.map(([k, text]) => cache.set(k, text)));
     },
   };
 }
