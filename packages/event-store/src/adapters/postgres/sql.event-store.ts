@@ -154,7 +154,6 @@ export class SqlEventStore implements EventStore {
   async #query(text: string, params: unknown[]): Promise<Row[]> {
     if (this.#closing.signal.aborted) throw new Error(`${this.name} event store is closed`);
     try {
-      { const QC = ((globalThis as any).__qc ??= new Map<string, number>()); const k = "ES " + text.replace(/\s+/g, " ").slice(0, 80); QC.set(k, (QC.get(k) ?? 0) + 1); }
       return await this.#driver.query(text, params);
     } catch (error) {
       throw this.#unavailable(error) ?? error;
@@ -193,7 +192,7 @@ export class SqlEventStore implements EventStore {
 
   #runAppend(payload: string): Promise<Row[]> {
     const delay = this.#options.testHooks?.delayInTransactionMs;
-    if (!delay) { const QC = ((globalThis as any).__qc ??= new Map<string, number>()); QC.set("ES append", (QC.get("ES append") ?? 0) + 1); return this.#driver.query(this.#sql.append, [payload]); }
+    if (!delay) return this.#driver.query(this.#sql.append, [payload]);
     return this.#driver.transaction(async (query) => {
       const rows = await query(this.#sql.append, [payload]);
       await query(`SELECT pg_sleep($1::float8)`, [delay() / 1000]);
@@ -213,7 +212,6 @@ export class SqlEventStore implements EventStore {
       const seen = this.#doorbell.generation;
       let rows: Row[];
       try {
-        { const QC = ((globalThis as any).__qc ??= new Map<string, number>()); QC.set("ES scanAll", (QC.get("ES scanAll") ?? 0) + 1); }
         rows = await this.#driver.query(this.#sql.scanAll, [
           position.transactionId.toString(),
           position.position.toString(),
