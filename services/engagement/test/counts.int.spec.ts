@@ -14,6 +14,7 @@ import {
 } from "@flick/contracts/flick/events/v1/engagement_pb";
 import { ProjectionSpecification, recordedEventsBuilder } from "@flick/kernel";
 import { createPgliteReadStore, createRedisReadStore, type ReadStore } from "@flick/read-store";
+import type { Projection } from "@flick/projection-runner";
 import { describe, it } from "vitest";
 import { engagementCodec, event, type EngagementEvent } from "../events.js";
 import { hourKey, hourlyViews, uniqueViewers, viewUniquesProjection } from "../projections/view-uniques.projection.js";
@@ -32,24 +33,29 @@ const c = "c1";
 const post = (commentId: string, authorId: string, parentCommentId = "") =>
   event(CommentPostedSchema, { commentId, videoId: v, videoCreatorId: c, authorId, parentCommentId, replyToUserId: parentCommentId ? "x" : "", text: "t", occurredAt: at });
 
-function counts(open: () => Promise<{ store: ReadStore; close(): Promise<void> }>) {
-  const projection = engagementCountsProjection();
-  return ProjectionSpecification.for({
-    async setup() {
-      const s = await open();
-      await projection.setup!(s.store);
-      return s;
-    },
-    handle: (events, s) => projection.handle(events, s.store),
-    async read(s) {
-      const stats = await s.store.counters(videoStats).getMany(["views", "likes", "comments", "shares"].map((k) => statKey(v, k as "views")));
-      const perComment = await s.store.counters(commentStats).getMany([commentKey("k1", "likes"), commentKey("k1", "replies"), commentKey("k2", "replies")]);
-      const ranking = (await s.store.sortedSets(commentRanking).top(v, 10)).map((m) => m.member);
-      return { stats, perComment, ranking };
-    },
-    teardown: (s) => s.close(),
-  });
+type OpenStore = () => Promise<{ store: ReadStore; close(): Promise<void> }>;
+
+/** A projection fed on a fresh store, read back through `read`. */
+function specification<R>(projection: Projection<ReadStore>, read: (store: ReadStore) => Promise<R>) {
+  return (open: OpenStore) =>
+    ProjectionSpecification.for({
+      async setup() {
+        const s = await open();
+        await projection.setup!(s.store);
+        return s;
+      },
+      handle: (events, s) => projection.handle(events, s.store),
+      read: (s) => read(s.store),
+      teardown: (s) => s.close(),
+    });
 }
+
+const counts = specification(engagementCountsProjection(), async (store) => {
+  const stats = await store.counters(videoStats).getMany(["views", "likes", "comments", "shares"].map((k) => statKey(v, k as "views")));
+  const perComment = await store.counters(commentStats).getMany([commentKey("k1", "likes"), commentKey("k1", "replies"), commentKey("k2", "replies")]);
+  const ranking = (await store.sortedSets(commentRanking).top(v, 10)).map((m) => m.member);
+  return { stats, perComment, ranking };
+});
 
 function history() {
   const recorded = recordedEventsBuilder<EngagementEvent>(engagementCodec, { start: at });
@@ -78,47 +84,28 @@ function history() {
 
 const expected = { stats: [2, 2, 2, 1], perComment: [1, 1, 2], ranking: ["k1"] };
 
-describe("engagement counts, redelivered", () => {
-  it("are exact on PGlite", () =>
-    counts(async () => {
-      const db = new PGlite();
-      return { store: createPgliteReadStore(db), close: () => db.close() };
-    })
-      .when(history())
-      .thenIdempotent(expected));
+/** A fresh fast-role store: PGlite in memory, or a key prefix of its own on Redis. */
+async function pglite() {
+  const db = new PGlite();
+  return { store: createPgliteReadStore(db), close: () => db.close() };
+}
+async function redis() {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(process.env.REDIS_URL!);
+  return { store: createRedisReadStore({ redis: client, prefix: `test${randomUUID().slice(0, 8)}:` }), close: async () => void client.disconnect() };
+}
 
-  it.skipIf(!process.env.REDIS_URL)("are exact on Redis", async () => {
-    const { Redis } = await import("ioredis");
-    await counts(async () => {
-      const redis = new Redis(process.env.REDIS_URL!);
-      return { store: createRedisReadStore({ redis, prefix: `test${randomUUID().slice(0, 8)}:` }), close: async () => void redis.disconnect() };
-    })
-      .when(history())
-      .thenIdempotent(expected);
-  });
+describe("engagement counts, redelivered", () => {
+  it("are exact on PGlite", () => counts(pglite).when(history()).thenIdempotent(expected));
+  it.skipIf(!process.env.REDIS_URL)("are exact on Redis", () => counts(redis).when(history()).thenIdempotent(expected));
 });
 
 // Views and unique viewers per hour (analytics raw material), redelivered: the counter by
 // event id, the sketch because adding is a union.
-function hourly(open: () => Promise<{ store: ReadStore; close(): Promise<void> }>) {
-  const projection = viewUniquesProjection();
-  return ProjectionSpecification.for({
-    async setup() {
-      const s = await open();
-      await projection.setup!(s.store);
-      return s;
-    },
-    handle: (events, s) => projection.handle(events, s.store),
-    async read(s) {
-      const hours = ["2026010100", "2026010101"];
-      return {
-        views: await s.store.counters(hourlyViews).getMany(hours.map((h) => hourKey(v, h))),
-        uniques: await uniqueViewers(s.store, v, hours),
-      };
-    },
-    teardown: (s) => s.close(),
-  });
-}
+const hourly = specification(viewUniquesProjection(), async (store) => {
+  const hours = ["2026010100", "2026010101"];
+  return { views: await store.counters(hourlyViews).getMany(hours.map((h) => hourKey(v, h))), uniques: await uniqueViewers(store, v, hours) };
+});
 
 function views() {
   const recorded = recordedEventsBuilder<EngagementEvent>(engagementCodec, { start: at });
@@ -136,21 +123,6 @@ function views() {
 
 describe("hourly views and unique viewers, redelivered", () => {
   const expectedHourly = { views: [4, 1], uniques: [3, 1] };
-  it("are exact on PGlite", () =>
-    hourly(async () => {
-      const db = new PGlite();
-      return { store: createPgliteReadStore(db), close: () => db.close() };
-    })
-      .when(views())
-      .thenIdempotent(expectedHourly));
-
-  it.skipIf(!process.env.REDIS_URL)("are exact on Redis", async () => {
-    const { Redis } = await import("ioredis");
-    await hourly(async () => {
-      const redis = new Redis(process.env.REDIS_URL!);
-      return { store: createRedisReadStore({ redis, prefix: `test${randomUUID().slice(0, 8)}:` }), close: async () => void redis.disconnect() };
-    })
-      .when(views())
-      .thenIdempotent(expectedHourly);
-  });
+  it("are exact on PGlite", () => hourly(pglite).when(views()).thenIdempotent(expectedHourly));
+  it.skipIf(!process.env.REDIS_URL)("are exact on Redis", () => hourly(redis).when(views()).thenIdempotent(expectedHourly));
 });
