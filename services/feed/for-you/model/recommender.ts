@@ -10,7 +10,7 @@
 //     (the ranker's learnt penalty for similarity to the videos just before)
 import { ContentEmbedding } from "./content-embedding.js";
 import { nextAllowed, type Served } from "./diversity.js";
-import { features, Ranker, type FeatureVector } from "./ranker.js";
+import { FEATURES, features, Ranker, type FeatureVector } from "./ranker.js";
 import { Repetition } from "./repetition.js";
 import { videoTokens, type Token } from "./tokens.js";
 import { addScaled, dot, normalize, zeros } from "./vectors.js";
@@ -35,6 +35,9 @@ export interface VideoEntry extends VideoFacts {
   vector: Float32Array;
   views: number;
   completions: number;
+  /** Watch-throughs beyond what the ranker expected without appeal, and that expectation's information (Σ p(1−p)). */
+  surprise: number;
+  information: number;
   /** Sum of the (unit) tastes of viewers who watched it through: its behavioural side. */
   audience: Float32Array | undefined;
   audienceSize: number;
@@ -43,6 +46,8 @@ export interface VideoEntry extends VideoFacts {
 interface CreatorStats {
   views: number;
   completions: number;
+  surprise: number;
+  information: number;
   /** Newest last. */
   videos: string[];
 }
@@ -129,7 +134,12 @@ const BONUS_FOR = 160;
 const SHORTLIST = 250;
 /** A new viewer's first views: their pages are spread over topics not yet tried. */
 const COLD_START_VIEWS = 24;
-const logit = (p: number) => Math.log(p / (1 - p));
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** Index of the appeal feature in the ranker's vector. */
+const APPEAL = FEATURES.indexOf("appeal");
+/** Prior precisions of the per-video and per-creator appeal (in watch-through information). */
+const VIDEO_PRIOR = 1;
+const CREATOR_PRIOR = 10;
 
 interface Scored {
   v: VideoEntry;
@@ -146,7 +156,6 @@ export class Recommender {
   private readonly coWatched = new Map<string, Map<string, number>>();
   private readonly embedding = new ContentEmbedding();
   readonly ranker = new Ranker();
-  private totals = { views: 0, completions: 0 };
   private popular: string[] = [];
   private newest: string[] = [];
   /** Public videos, for the exploration sample and exact search (swap-removed). */
@@ -181,6 +190,8 @@ export class Recommender {
       vector: this.contentVector(tokens),
       views: old?.views ?? 0,
       completions: old?.completions ?? 0,
+      surprise: old?.surprise ?? 0,
+      information: old?.information ?? 0,
       audience: old?.audience,
       audienceSize: old?.audienceSize ?? 0,
     };
@@ -244,13 +255,19 @@ export class Recommender {
     const soft = this.params.softLabels ? Math.min(1, Math.max(0, ratio)) : completed;
     viewer.model.learn(videoId, this.ranker.logit(x) - this.ranker.weights[1]! * x[1]!, completed ? 1 : soft);
 
+    // Appeal is learnt as what the view says beyond everything else the ranker knew (the
+    // viewer's taste, length, repetition…): a video shown to the viewers who like its topic
+    // finishes often whatever its quality, so its raw rate would credit it with the match.
+    const expected = sigmoid(this.ranker.logit(x) - this.ranker.weights[APPEAL]! * x[APPEAL]!);
+    const c = this.creator(video.creatorId);
+    for (const stats of [video, c]) {
+      stats.surprise += completed - expected;
+      stats.information += expected * (1 - expected);
+    }
     video.views++;
     video.completions += completed;
-    const c = this.creator(video.creatorId);
     c.views++;
     c.completions += completed;
-    this.totals.views++;
-    this.totals.completions += completed;
 
     viewer.seen.add(videoId);
     viewer.recent.push(videoId);
@@ -419,16 +436,15 @@ export class Recommender {
 
   /** The candidates that pass the filters, best first by predicted watch-through plus the uncertainty bonus. */
   private score(req: PageRequest, viewer: ViewerEntry | undefined, candidates: Map<string, Reason>): Scored[] {
-    // One taste and one platform rate for the whole page: both are fixed while it is ranked.
+    // One taste for the whole page: it is fixed while the page is ranked.
     const taste = viewer ? this.tasteOf(viewer) : undefined;
-    const platformRate = this.platformRate();
     const scored: Scored[] = [];
     const followedSet = new Set(req.followed ?? []);
     for (const [id, reason] of candidates) {
       const v = this.videos.get(id);
       if (!v || req.exclude.has(id) || viewer?.seen.has(id) || v.creatorId === req.userId) continue;
       if (!req.visible(v)) continue;
-      const x = this.featuresOf(viewer, taste, v, [], req.now, platformRate, followedSet.has(v.creatorId));
+      const x = this.featuresOf(viewer, taste, v, [], req.now, followedSet.has(v.creatorId));
       scored.push({ v, reason, base: this.ranker.logit(x), x });
     }
     // Exploration fades as the viewer's history grows: a new viewer is shown a spread of
@@ -516,7 +532,7 @@ export class Recommender {
 
   private creator(id: string): CreatorStats {
     let c = this.creators.get(id);
-    if (!c) this.creators.set(id, (c = { views: 0, completions: 0, videos: [] }));
+    if (!c) this.creators.set(id, (c = { views: 0, completions: 0, surprise: 0, information: 0, videos: [] }));
     return c;
   }
 
@@ -532,18 +548,14 @@ export class Recommender {
   }
 
   /**
-   * The platform's watch-through rate, shrunk to a modest prior while views are few: a
-   * young platform whose first dozen views were all finished has not learnt that everything is.
+   * Quality beyond the viewer match, as a logit: the creator's and the video's surprise,
+   * each one Newton step of a per-creator and per-video bias from a zero prior (a video
+   * needs a view or so of evidence to move, a creator about ten).
    */
-  private platformRate(): number {
-    return (this.totals.completions + 50 * 0.3) / (this.totals.views + 50);
-  }
-
-  /** Smoothed watch-through rate as a logit: the video's own, shrunk to its creator's, shrunk to the platform's. */
-  private appeal(v: VideoEntry, mean = this.platformRate()): number {
+  private appeal(v: VideoEntry): number {
     const c = this.creators.get(v.creatorId);
-    const creatorRate = ((c?.completions ?? 0) + 10 * mean) / ((c?.views ?? 0) + 10);
-    return logit((v.completions + 5 * creatorRate) / (v.views + 5));
+    const creatorBias = c ? c.surprise / (c.information + CREATOR_PRIOR) : 0;
+    return creatorBias + v.surprise / (v.information + VIDEO_PRIOR);
   }
 
   private recentVectors(ids: readonly string[]): Float32Array[] {
@@ -557,7 +569,7 @@ export class Recommender {
 
   /**
    * `taste`: the viewer's, fitted for a page or the last fit when learning a view (no taste
-   * yet counts as zero). `platformRate` can be passed when many videos are featurised at once.
+   * yet counts as zero).
    */
   private featuresOf(
     viewer: ViewerEntry | undefined,
@@ -565,7 +577,6 @@ export class Recommender {
     v: VideoEntry,
     recent: readonly Float32Array[],
     now: number,
-    platformRate = this.platformRate(),
     follows = false,
   ): FeatureVector {
     let repetition = 0;
@@ -573,7 +584,7 @@ export class Recommender {
     const finishedOfCreator = viewer?.creators.get(v.creatorId) ?? 0;
     return features({
       taste: taste ? dot(taste, v.vector) : 0,
-      appeal: this.appeal(v, platformRate),
+      appeal: this.appeal(v),
       duration: Math.log(Math.max(1000, v.durationMs) / 20_000),
       repetition,
       creator: Math.log1p(finishedOfCreator) + (follows ? 1 : 0),
