@@ -138,8 +138,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Index of the appeal feature in the ranker's vector. */
 const APPEAL = FEATURES.indexOf("appeal");
 /** Prior precisions of the per-video and per-creator appeal (in watch-through information). */
-const VIDEO_PRIOR = 1;
-const CREATOR_PRIOR = 10;
+const VIDEO_PRIOR = 3;
+const CREATOR_PRIOR = 20;
 
 interface Scored {
   v: VideoEntry;

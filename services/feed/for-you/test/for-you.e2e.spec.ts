@@ -189,8 +189,10 @@ describeEachProfile("for you feed", (c) => {
     }
     // A loaded machine may take longer than the feed's bounded wait: ask again until the
     // page says it reflects the views (what a client may do with caught_up = false).
-    let page = await w.feed(viewer.token).getForYouFeed({ limit: 20, consistencyToken: token });
-    for (let i = 0; i < 20 && !page.caughtUp; i++) page = await w.feed(viewer.token).getForYouFeed({ limit: 20, consistencyToken: token });
+    // A full page: the server also holds the earlier tests' videos, some of them watched
+    // through by others (appeal), which may fill the top of the page.
+    let page = await w.feed(viewer.token).getForYouFeed({ limit: 50, consistencyToken: token });
+    for (let i = 0; i < 20 && !page.caughtUp; i++) page = await w.feed(viewer.token).getForYouFeed({ limit: 50, consistencyToken: token });
     expect(page.caughtUp).toBe(true);
     const ids = page.items.map((i) => i.video!.videoId);
     const catCount = ids.filter((id) => isCat.has(id)).length;
