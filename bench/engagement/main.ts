@@ -8,10 +8,8 @@
 // round-trip rate, not the server's capacity (32 in flight left the server ~15 % idle);
 // 128 saturates one process here while freshness and notification latency stay in target.
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { loadavg } from "node:os";
-import { Session } from "node:inspector/promises";
 import { create, createRegistry, type Message } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
@@ -25,6 +23,8 @@ import { ephemeralKeys, loadConfig, TokenSigner } from "@flick/server";
 import { engagementContext } from "../../services/engagement/engagement.context.js";
 import { startFlick } from "../../services/start.js";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
+import { startCpuProfile } from "../lib/cpu-profile.js";
+import { isolatedServerEngines } from "../lib/isolated-engines.js";
 import type { LoadInput, LoadMessage } from "./load.worker.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -37,7 +37,7 @@ const rid = () => randomUUID().replace(/-/g, "");
 
 async function run(profile: "embedded" | "server") {
   const env: Record<string, string> = { PORT: "0", HOST: "127.0.0.1", FLICK_PROFILE: profile, FLICK_DATA_DIR: "memory://", FLICK_SHUTDOWN_GRACE_MS: "500" };
-  const engines = profile === "server" ? await isolatedServerEngines() : undefined;
+  const engines = profile === "server" ? await isolatedServerEngines("engagement", 13) : undefined;
   if (engines) Object.assign(env, { POSTGRES_URL: engines.postgresUrl, REDIS_URL: engines.redisUrl, FLICK_MASTER_KEY: "ab".repeat(32) });
   const keys = ephemeralKeys();
   const signer = new TokenSigner(keys, { issuer: "flick", audience: "flick-api", ttlSeconds: 3600 });
@@ -100,7 +100,7 @@ async function run(profile: "embedded" | "server") {
       await new Promise((r) => setTimeout(r, 200));
     }
   };
-  const profiler = await startProfile();
+  const profiler = await startCpuProfile(`engagement-${profile}`);
   const cpuBefore = process.cpuUsage();
   const input: LoadInput = { baseUrl, tokens, videos: videos.slice(1), seconds: SECONDS, concurrency: CONCURRENCY };
   const load = new Worker(new URL("./load.worker.ts", import.meta.url), { workerData: input });
@@ -115,7 +115,7 @@ async function run(profile: "embedded" | "server") {
   await load.terminate();
   const cpu = process.cpuUsage(cpuBefore);
   const load1 = loadavg()[0]!;
-  await profiler?.stop(profile);
+  await profiler?.stop();
   const { views, likes, elapsedSeconds: elapsed, firstError } = totals;
   errors += totals.errors;
   await Promise.all(freshnessWaits);
@@ -145,54 +145,7 @@ async function run(profile: "embedded" | "server") {
   };
 }
 
-/**
- * The server profile's engines are shared with other jobs on this machine (tests, other
- * benches), and projection names are fixed: a run on the default database and Redis
- * keyspace fights their runners over the same checkpoints. Each run gets a database of its
- * own (dropped afterwards) and Redis logical database BENCH_REDIS_DB (default 13, flushed).
- */
-async function isolatedServerEngines() {
-  const pg = (await import("pg")).default;
-  const { Redis } = await import("ioredis");
-  const admin = new pg.Client({ connectionString: process.env.POSTGRES_URL! });
-  await admin.connect();
-  const database = `bench_engagement_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
-  await admin.query(`CREATE DATABASE ${database}`);
-  const postgresUrl = new URL(process.env.POSTGRES_URL!);
-  postgresUrl.pathname = `/${database}`;
-  const redisUrl = new URL(process.env.REDIS_URL!);
-  redisUrl.pathname = `/${process.env.BENCH_REDIS_DB ?? 13}`;
-  const redis = new Redis(redisUrl.toString());
-  await redis.flushdb();
-  redis.disconnect();
-  return {
-    postgresUrl: postgresUrl.toString(),
-    redisUrl: redisUrl.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-      await admin.end();
-    },
-  };
-}
 
-/** BENCH_CPU_PROFILE=dir: a .cpuprofile of the measured window only (not setup), per profile. */
-async function startProfile() {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 500 });
-  await session.post("Profiler.start");
-  return {
-    async stop(name: string) {
-      const { profile } = await session.post("Profiler.stop");
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(`${dir}/engagement-${name}.cpuprofile`, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
 
 /** Run after the results are out: a pool flick.stop() left open must not fail the run. */
 const cleanups: (() => Promise<void>)[] = [];

@@ -22,9 +22,7 @@
 //   POSTGRES_URL=… REDIS_URL=… npm run bench:feed:server
 //   npm run bench:feed:server -- --videos 5000 --viewers 500 --seconds 10 --profile embedded
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { Session } from "node:inspector/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -39,6 +37,8 @@ import { ephemeralKeys, loadConfig, TokenSigner } from "@flick/server";
 import { INVALID_SPAN_CONTEXT, trace, type Span, type SpanContext, type Tracer, type TracerProvider } from "@opentelemetry/api";
 import { startFlick } from "../../services/start.js";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
+import { startCpuProfile } from "../lib/cpu-profile.js";
+import { isolatedServerEngines } from "../lib/isolated-engines.js";
 import { stageAssets } from "../sim/assets.js";
 import { Account, apiOn, connectTransport, loadCatalogue, pool, waitForFeed } from "../sim/client.js";
 import { configFrom } from "../sim/config.js";
@@ -128,7 +128,7 @@ if (!serverSide) log("a tracer provider is already registered: server-side laten
 
 // ---- engines, media, world ----
 const env: Record<string, string> = { PORT: "0", HOST: "127.0.0.1", FLICK_PROFILE: profile, FLICK_DATA_DIR: "memory://", FLICK_SHUTDOWN_GRACE_MS: "500" };
-const engines = profile === "server" ? await isolatedServerEngines() : undefined;
+const engines = profile === "server" ? await isolatedServerEngines("feed", 12) : undefined;
 if (engines) Object.assign(env, { POSTGRES_URL: engines.postgresUrl, REDIS_URL: engines.redisUrl, FLICK_MASTER_KEY: "ab".repeat(32) });
 const blobDir = await mkdtemp(join(tmpdir(), "flick-feed-bench-"));
 await stageAssets(blobDir);
@@ -214,7 +214,7 @@ for (const rate of RATES) {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const cpu0 = process.cpuUsage();
   const loadBefore = loadavg()[0]!;
-  const profiler = await startProfile(rate);
+  const profiler = await startCpuProfile(`feed-server-${profile}-${rate}`);
   loop.enable();
   recording = true;
   worker.postMessage({ type: "go" } satisfies ControlMessage);
@@ -285,50 +285,4 @@ await engines?.drop();
 await rm(blobDir, { recursive: true, force: true });
 process.exit(0);
 
-/** BENCH_CPU_PROFILE=dir: a .cpuprofile of the server's thread during the measured window only. */
-async function startProfile(rate: number) {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 500 });
-  await session.post("Profiler.start");
-  return {
-    async stop() {
-      const { profile: p } = await session.post("Profiler.stop");
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(`${dir}/feed-server-${profile}-${rate}.cpuprofile`, JSON.stringify(p));
-      session.disconnect();
-    },
-  };
-}
 
-/**
- * A database of its own for the run (dropped afterwards) and Redis logical database
- * BENCH_REDIS_DB (default 12, flushed): the engines are shared with other jobs, and
- * projection names are fixed (as bench/engagement/main.ts does).
- */
-async function isolatedServerEngines() {
-  const pg = (await import("pg")).default;
-  const { Redis } = await import("ioredis");
-  const adminDb = new pg.Client({ connectionString: process.env.POSTGRES_URL! });
-  await adminDb.connect();
-  const database = `bench_feed_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
-  await adminDb.query(`CREATE DATABASE ${database}`);
-  const postgresUrl = new URL(process.env.POSTGRES_URL!);
-  postgresUrl.pathname = `/${database}`;
-  const redisUrl = new URL(process.env.REDIS_URL!);
-  redisUrl.pathname = `/${process.env.BENCH_REDIS_DB ?? 12}`;
-  const redis = new Redis(redisUrl.toString());
-  await redis.flushdb();
-  redis.disconnect();
-  return {
-    postgresUrl: postgresUrl.toString(),
-    redisUrl: redisUrl.toString(),
-    async drop() {
-      await adminDb.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-      await adminDb.end();
-    },
-  };
-}
