@@ -7,8 +7,9 @@
 // Blocks: a like, save, share or comment reads them from the write side (the block
 // streams, as social's assertNotBlocked does: exact). A view — the hottest path — reads
 // the pair's edges both ways from the blocks read model, in one multi-key read with the
-// other views in flight (CoalescedReads), and keeps the answer about a second; a block or unblock written by this process drops the pair's
-// entry, and the users' next read waits for the read model to have it.
+// other views in flight (CoalescedReads), and keeps the answer about a second; a block
+// or unblock written by this process drops the pair's entry, and the users' next read
+// waits for the read model to have it.
 import { CoalescedReads, type EventStore } from "@flick/event-store";
 import type { Platform } from "../../platform/platform.js";
 import { blocksBetween, onBlockWritten } from "../../social/blocking.js";
