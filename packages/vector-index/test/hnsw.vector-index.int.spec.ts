@@ -55,6 +55,59 @@ describe("usearch index: graph and delta", () => {
     await index.close();
   });
 
+  const pub = { creatorId: "x", createdAt: 1, visibility: "public" as const };
+  const turnsUntil = async (done: () => boolean) => {
+    for (let turn = 0; turn < 1000 && !done(); turn++) await new Promise((r) => setImmediate(r));
+  };
+
+  it("appends written vectors to the graph between requests: the delta empties, replaced nodes go stale", async () => {
+    const { index, c, vectors } = await loaded(3000);
+    const fresh = seededUnitVectors(10, d, 99);
+    await c.upsertMany(Array.from({ length: 10 }, (_, i) => ({ id: `fresh-${i}`, vector: fresh.subarray(i * d, (i + 1) * d), payload: pub })));
+    // Five graph vectors move to where five others were: found there, never at their old place.
+    await c.upsertMany(Array.from({ length: 5 }, (_, i) => ({ id: seededId(i), vector: vectors.subarray((100 + i) * d, (101 + i) * d), payload: pub })));
+    await turnsUntil(() => c.stats().delta === 0);
+    expect(c.stats()).toMatchObject({ size: 3010, graphSize: 3015, delta: 0, stale: 5, rebuilding: false });
+    for (let i = 0; i < 10; i++) expect((await c.search(fresh.subarray(i * d, (i + 1) * d), 1))[0]!.id).toBe(`fresh-${i}`);
+    for (let i = 0; i < 5; i++) {
+      const ids = (await c.search(vectors.subarray(i * d, (i + 1) * d), 10)).map((h) => h.id);
+      expect(ids).not.toContain(seededId(i));
+      expect((await c.search(vectors.subarray((100 + i) * d, (101 + i) * d), 2)).map((h) => h.id).sort()).toEqual([seededId(100 + i), seededId(i)].sort());
+    }
+    await index.close();
+  });
+
+  it("a rebuild that started before some appends still serves them, then takes them in", async () => {
+    const { index, c } = await loaded(2000);
+    await c.upsert(seededId(0), seededUnitVectors(1, d, 5), pub);
+    const rebuilt = c.compact();
+    await new Promise((r) => setImmediate(r));
+    expect(c.stats().rebuilding).toBe(true);
+    // Written after the rebuild's snapshot and appended to the graph it will replace.
+    const late = seededUnitVectors(20, d, 98);
+    await c.upsertMany(Array.from({ length: 20 }, (_, i) => ({ id: `late-${i}`, vector: late.subarray(i * d, (i + 1) * d), payload: pub })));
+    await c.appendPending();
+    // Only the write the snapshot took stays in the delta: the new graph will hold it.
+    expect(c.stats().delta).toBe(1);
+    await rebuilt;
+    for (let i = 0; i < 20; i++) expect((await c.search(late.subarray(i * d, (i + 1) * d), 1))[0]!.id).toBe(`late-${i}`);
+    await turnsUntil(() => c.stats().delta === 0);
+    expect(c.stats()).toMatchObject({ size: 2020, graphSize: 2020, delta: 0, stale: 0 });
+    for (let i = 0; i < 20; i++) expect((await c.search(late.subarray(i * d, (i + 1) * d), 1))[0]!.id).toBe(`late-${i}`);
+    await index.close();
+  });
+
+  it("rebuilds once stale nodes pass maxStaleFraction", async () => {
+    const { index, c } = await loaded(2000, { rebuildMinChanges: 10, maxStaleFraction: 0.02 });
+    const moved = seededUnitVectors(50, d, 97);
+    await c.upsertMany(Array.from({ length: 50 }, (_, i) => ({ id: seededId(i), vector: moved.subarray(i * d, (i + 1) * d), payload: pub })));
+    expect(c.stats().rebuilding).toBe(true);
+    await c.compact();
+    await turnsUntil(() => c.stats().delta === 0);
+    expect(c.stats()).toMatchObject({ size: 2000, graphSize: 2000, delta: 0, stale: 0 });
+    await index.close();
+  });
+
   it("builds inline when worker threads are turned off", async () => {
     const { index, c } = await loaded(1500, { buildInWorker: false });
     expect(c.stats().graphSize).toBe(1500);

@@ -1,6 +1,7 @@
 // One in-process collection: validates writes, applies them to the current state, and
-// keeps the HNSW graph fresh with background rebuilds (hnsw.state.ts says why a delta
-// plus rebuilds rather than in-place graph updates).
+// keeps the HNSW graph fresh: writes are appended to it a few at a time between requests,
+// and background rebuilds drop its stale nodes or take in bulk writes (hnsw.state.ts says
+// why appends and rebuilds rather than in-place graph updates).
 //
 // Nothing here is durable: after a restart the collection is empty until `load` streams
 // the vectors back from their source (the table the vector projection writes).
@@ -22,10 +23,14 @@ type PendingWrite = { kind: "put"; id: string; vector: Float32Array; payload: Ve
 
 export interface HnswCollectionStats {
   size: number;
-  /** Vectors in the current graph (0 until the collection reaches `exactBelow`). */
+  /** Nodes in the current graph, stale ones included (0 until the collection reaches `exactBelow`). */
   graphSize: number;
-  /** Writes searched exactly beside the graph until the next rebuild folds them in. */
+  /** Writes not in a clean graph yet: the delta plus stale graph nodes (0 right after a rebuild). */
   pendingChanges: number;
+  /** Writes searched exactly beside the graph until they are appended to it or rebuilt in. */
+  delta: number;
+  /** Graph nodes whose record has moved on or was deleted (skipped; a rebuild drops them). */
+  stale: number;
   rebuilding: boolean;
   lastBuildMs: number | undefined;
 }
@@ -35,6 +40,9 @@ let workerUnavailable = false;
 
 // After a failed background build, wait this long before trying again on a later write.
 const RETRY_AFTER_MS = 30_000;
+
+// Longest one slice of appends holds the event loop (an append costs ~0.1 ms at 100k × 64).
+const APPEND_SLICE_MS = 2;
 
 export class HnswCollection implements VectorCollection {
   private state: CollectionState;
@@ -46,6 +54,7 @@ export class HnswCollection implements VectorCollection {
   /** Set while a load runs: writes made meanwhile, replayed onto the loaded state. */
   private pending: PendingWrite[] | undefined;
   private closed = false;
+  private appending: NodeJS.Immediate | undefined;
 
   constructor(
     readonly spec: CollectionSpec,
@@ -95,6 +104,15 @@ export class HnswCollection implements VectorCollection {
   }
 
   /**
+   * Appends every queued write to the current graph now, in one go (tests, benchmarks);
+   * otherwise that happens in slices between requests.
+   */
+  async appendPending(): Promise<void> {
+    await this.loads;
+    this.state.absorb(Infinity, Infinity);
+  }
+
+  /**
    * Folds every pending write into a fresh graph now and resolves when it is searchable
    * (tests, benchmarks, and a warm-up before a server takes traffic).
    */
@@ -109,11 +127,20 @@ export class HnswCollection implements VectorCollection {
 
   stats(): HnswCollectionStats {
     const s = this.state;
-    return { size: s.size, graphSize: s.graphSize, pendingChanges: s.pendingChanges, rebuilding: this.rebuilding !== undefined, lastBuildMs: this.lastBuildMs };
+    return {
+      size: s.size,
+      graphSize: s.graphSize,
+      pendingChanges: s.pendingChanges,
+      delta: s.deltaSize,
+      stale: s.staleEntries,
+      rebuilding: this.rebuilding !== undefined,
+      lastBuildMs: this.lastBuildMs,
+    };
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.appending) clearImmediate(this.appending);
     await this.worker?.terminate();
     await this.rebuilding?.catch(() => undefined);
   }
@@ -132,23 +159,50 @@ export class HnswCollection implements VectorCollection {
     this.maybeRebuild();
   }
 
+  /** More queued writes than this go to a rebuild in a worker rather than appends on the event loop. */
+  private bulkLimit(s: CollectionState): number {
+    return Math.max(this.options.rebuildMinChanges, this.options.rebuildFraction * s.size);
+  }
+
   private maybeRebuild(): void {
-    if (this.rebuilding !== undefined || this.closed || Date.now() < this.retryAt) return;
+    if (this.needsRebuild()) {
+      const s = this.state;
+      this.rebuilding = this.rebuild(s)
+        .catch((e) => {
+          s.abandonBuild();
+          if (this.closed) return;
+          this.retryAt = Date.now() + RETRY_AFTER_MS;
+          this.options.onBackgroundError(e);
+        })
+        .finally(() => {
+          this.rebuilding = undefined;
+          // Writes made during the build may already call for the next one.
+          this.maybeRebuild();
+        });
+    }
+    this.scheduleAppend();
+  }
+
+  /** No graph yet, too many stale nodes, or a bulk of writes better built in a worker. */
+  private needsRebuild(): boolean {
+    if (this.rebuilding !== undefined || this.closed || Date.now() < this.retryAt) return false;
     const s = this.state;
-    if (s.size < this.options.exactBelow) return;
-    const threshold = Math.max(this.options.rebuildMinChanges, this.options.rebuildFraction * s.size);
-    if (s.graphSize > 0 && s.pendingChanges <= threshold) return;
-    this.rebuilding = this.rebuild(s)
-      .catch((e) => {
-        if (this.closed) return;
-        this.retryAt = Date.now() + RETRY_AFTER_MS;
-        this.options.onBackgroundError(e);
-      })
-      .finally(() => {
-        this.rebuilding = undefined;
-        // Writes made during the build may already call for the next one.
-        this.maybeRebuild();
-      });
+    if (s.size < this.options.exactBelow) return false;
+    if (s.graphSize === 0) return true;
+    const staleLimit = Math.max(this.options.rebuildMinChanges, this.options.maxStaleFraction * s.size);
+    return s.queued > this.bulkLimit(s) || s.staleEntries > staleLimit;
+  }
+
+  /** Appends queued writes to the graph in slices, each after the I/O waiting at that moment. */
+  private scheduleAppend(): void {
+    if (this.appending !== undefined || this.closed || this.state.queued === 0) return;
+    this.appending = setImmediate(() => {
+      this.appending = undefined;
+      if (this.closed) return;
+      const s = this.state;
+      if (s.absorb(performance.now() + APPEND_SLICE_MS, this.bulkLimit(s))) this.scheduleAppend();
+    });
+    this.appending.unref();
   }
 
   private async rebuild(s: CollectionState): Promise<void> {
@@ -159,6 +213,7 @@ export class HnswCollection implements VectorCollection {
     s.install(snap, index);
     this.lastBuildMs = performance.now() - started;
     this.retryAt = 0;
+    this.scheduleAppend();
   }
 
   private async loadNow(source: AsyncIterable<VectorRecord> | Iterable<VectorRecord>): Promise<{ loaded: number }> {

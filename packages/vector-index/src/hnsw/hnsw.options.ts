@@ -15,11 +15,18 @@ export interface HnswOptions {
   /** Collections with fewer live vectors are answered by an exact scan (faster, and exact). */
   exactBelow?: number;
   /**
-   * The graph is rebuilt in the background once the vectors written since the last build
-   * (plus those deleted from it) exceed max(rebuildMinChanges, rebuildFraction · size).
+   * Writes are appended to the graph a few at a time between requests, but more than
+   * max(rebuildMinChanges, rebuildFraction · size) waiting at once (a bulk import) are
+   * built into a new graph in the background instead.
    */
   rebuildMinChanges?: number;
   rebuildFraction?: number;
+  /**
+   * The graph is rebuilt in the background once its stale nodes (replaced or deleted
+   * vectors, skipped by searches, which over-fetch by their share) exceed
+   * max(rebuildMinChanges, maxStaleFraction · size).
+   */
+  maxStaleFraction?: number;
   /** Threads a graph build uses (default: all cores but one, so the event loop keeps one). */
   buildThreads?: number;
   /** Build graphs in a worker thread (default); inline, in slices, when false. */
@@ -39,6 +46,7 @@ export function resolveHnswOptions(o: HnswOptions = {}): ResolvedHnswOptions {
     exactBelow: o.exactBelow ?? 4096,
     rebuildMinChanges: o.rebuildMinChanges ?? 1024,
     rebuildFraction: o.rebuildFraction ?? 0.05,
+    maxStaleFraction: o.maxStaleFraction ?? 0.2,
     buildThreads: o.buildThreads ?? Math.max(1, availableParallelism() - 1),
     buildInWorker: o.buildInWorker ?? true,
     onBackgroundError: o.onBackgroundError ?? ((e) => console.warn("[vector-index] background HNSW rebuild failed; it will be retried:", e)),
@@ -46,5 +54,6 @@ export function resolveHnswOptions(o: HnswOptions = {}): ResolvedHnswOptions {
   if (!(resolved.connectivity >= 2 && resolved.connectivity <= 256)) throw new RangeError(`connectivity must be in 2..256, got ${resolved.connectivity}`);
   if (!(resolved.searchExpansion >= 1)) throw new RangeError(`searchExpansion must be ≥ 1, got ${resolved.searchExpansion}`);
   if (!(resolved.rebuildFraction > 0 && resolved.rebuildFraction < 1)) throw new RangeError(`rebuildFraction must be in (0, 1), got ${resolved.rebuildFraction}`);
+  if (!(resolved.maxStaleFraction > 0 && resolved.maxStaleFraction < 1)) throw new RangeError(`maxStaleFraction must be in (0, 1), got ${resolved.maxStaleFraction}`);
   return resolved;
 }
