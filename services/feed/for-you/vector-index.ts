@@ -5,7 +5,14 @@
 import { HnswVectorIndex, QdrantVectorIndex, type VectorIndex } from "@flick/vector-index";
 import type { Config } from "@flick/server";
 
+// The feed asks for 120 neighbours of a taste and 30 of a video. A graph walk of at least
+// 100 candidates (the adapter's default floor is 200) finds them as well for the feed's
+// purpose at ~15 % less CPU per page; measured on the feed's own vectors at 100k (bench
+// setup of bench:feed): recall@120 0.976 → 0.972, recall@30 0.997 → 0.990, the two searches
+// 691 → 584 µs CPU.
+const FEED_MIN_EXPANSION = 100;
+
 export function openFeedVectorIndex(config: Config): VectorIndex {
   if (config.QDRANT_URL) return new QdrantVectorIndex({ connection: { url: config.QDRANT_URL } });
-  return new HnswVectorIndex();
+  return new HnswVectorIndex({ minExpansion: FEED_MIN_EXPANSION });
 }
