@@ -21,6 +21,7 @@ import { Viewer } from "../sim/viewer.js";
 import { buildWorld } from "../sim/world.js";
 import { Recommender } from "../../services/feed/for-you/model/recommender.js";
 import { videoVectors } from "../../services/feed/for-you/live-model.js";
+import { FEED_GRAPH } from "../../services/feed/for-you/vector-index.js";
 import { dot } from "../../services/feed/for-you/model/vectors.js";
 
 const { values } = parseArgs({
@@ -65,7 +66,7 @@ async function run(videoCount: number) {
   const refreshS = (performance.now() - t) / 1000;
   log(`${videoCount} videos loaded in ${loadS.toFixed(1)} s, refreshed in ${refreshS.toFixed(1)} s`);
 
-  const index = new HnswVectorIndex();
+  const index = new HnswVectorIndex(FEED_GRAPH);
   const collection = await index.ensureCollection(videoVectors);
   t = performance.now();
   model.takeChangedVectors();
@@ -76,7 +77,7 @@ async function run(videoCount: number) {
   );
   const indexS = (performance.now() - t) / 1000;
 
-  const nearest = async (vector: Float32Array, k: number) => (await collection.search(vector, k, { publicOnly: true })).map((h) => h.id);
+  const nearest = async (vector: Float32Array, k: number) => (await collection.searchIds(vector, k, { publicOnly: true })).map((h) => h.id);
   // Histories: each viewer watches `history` videos picked from their own page, as a
   // viewer of the real feed would (so tastes point somewhere), reported one by one.
   t = performance.now();

@@ -61,10 +61,13 @@ export interface SearchFilter {
   createdAfter?: number;
 }
 
-export interface SearchHit {
+export interface ScoredId {
   id: string;
   /** Higher is nearer: the cosine similarity, or the inner product for "dot". */
   score: number;
+}
+
+export interface SearchHit extends ScoredId {
   payload: VectorPayload;
 }
 
@@ -101,6 +104,11 @@ export interface VectorCollection {
   get(id: string): Promise<Float32Array | undefined>;
   /** The k nearest vectors passing the filter, nearest first; fewer when fewer exist. */
   search(vector: VectorInput, k: number, filter?: SearchFilter): Promise<SearchHit[]>;
+  /**
+   * The same hits as `search`, without their payloads: for callers that only need ids (the
+   * feed's candidate search), spared a payload copy per hit in process or its transfer.
+   */
+  searchIds(vector: VectorInput, k: number, filter?: SearchFilter): Promise<ScoredId[]>;
   count(): Promise<number>;
 }
 

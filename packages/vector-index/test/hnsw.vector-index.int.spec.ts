@@ -13,6 +13,14 @@ vectorIndexContract({
   settle: (c) => (c as HnswCollection).compact(),
 });
 
+// The same contract with the graph's copy of the vectors in half precision (the feed's setting).
+vectorIndexContract({
+  engine: "usearch (in-process HNSW, f16 graph)",
+  open: async () => new HnswVectorIndex({ exactBelow: 1000, quantization: "f16" }),
+  capabilities: { search: "approximate", maxK: 10_000, filterMayShortfall: false, durable: false },
+  settle: (c) => (c as HnswCollection).compact(),
+});
+
 describe("usearch index: graph and delta", () => {
   const d = 32;
 

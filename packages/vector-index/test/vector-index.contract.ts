@@ -164,6 +164,25 @@ export function vectorIndexContract(target: VectorIndexTarget): void {
         ]);
       });
 
+      it("searchIds returns search's ids and scores, in order, without payloads", async () => {
+        const d = 16;
+        const { c } = await seeded(300, d, "cosine", 13);
+        const queries = seededUnitVectors(3, d, 14);
+        for (let q = 0; q < 3; q++) {
+          const query = queries.subarray(q * d, (q + 1) * d);
+          for (const filter of [undefined, { publicOnly: true, excludeIds: [seededId(1), seededId(2)] }] as (SearchFilter | undefined)[]) {
+            const hits = await c.search(query, 20, filter);
+            const ids = await c.searchIds(query, 20, filter);
+            expect(ids.map((h) => h.id)).toEqual(hits.map((h) => h.id));
+            ids.forEach((h, i) => {
+              expect(Object.keys(h).sort()).toEqual(["id", "score"]);
+              expect(h.score).toBeCloseTo(hits[i]!.score, 5);
+            });
+          }
+        }
+        await expect(c.searchIds(queries.subarray(0, d), 0)).rejects.toThrow(RangeError);
+      });
+
       it(`rejects k outside 1..${target.capabilities.maxK}`, async () => {
         const c = await collection(2);
         await expect(c.search([1, 0], 0)).rejects.toThrow(RangeError);

@@ -184,7 +184,7 @@ export class LiveModel {
   /** Nearest public videos to a vector, by the vector index. */
   async nearest(vector: Float32Array, k: number): Promise<string[]> {
     if (!this.collection) return [];
-    const hits = await this.collection.search(vector, Math.min(k, this.index.capabilities.maxK), { publicOnly: true });
+    const hits = await this.collection.searchIds(vector, Math.min(k, this.index.capabilities.maxK), { publicOnly: true });
     return hits.map((h) => h.id);
   }
 

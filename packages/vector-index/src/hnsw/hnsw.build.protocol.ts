@@ -5,6 +5,7 @@ export interface BuildRequest {
   vectors: Float32Array;
   count: number;
   dimension: number;
+  quantization: "f32" | "f16";
   connectivity: number;
   expansionAdd: number;
   expansionSearch: number;

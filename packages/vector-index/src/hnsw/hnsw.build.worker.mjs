@@ -20,7 +20,7 @@ if (parentPort) {
       dimensions: req.dimension,
       // Vectors arrive normalised for cosine collections, so inner product is the cosine.
       metric: MetricKind.IP,
-      quantization: ScalarKind.F32,
+      quantization: req.quantization === "f16" ? ScalarKind.F16 : ScalarKind.F32,
       connectivity: req.connectivity,
       expansion_add: req.expansionAdd,
       expansion_search: req.expansionSearch,

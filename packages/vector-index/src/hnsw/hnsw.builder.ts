@@ -13,6 +13,7 @@ import type { BuildReply, BuildRequest } from "./hnsw.build.protocol.js";
 
 export interface GraphParams {
   dimension: number;
+  quantization: "f32" | "f16";
   connectivity: number;
   expansionAdd: number;
   expansionSearch: number;
@@ -24,7 +25,7 @@ export function emptyIndex(p: GraphParams): Index {
   return new Index({
     dimensions: p.dimension,
     metric: MetricKind.IP,
-    quantization: ScalarKind.F32,
+    quantization: p.quantization === "f16" ? ScalarKind.F16 : ScalarKind.F32,
     connectivity: p.connectivity,
     expansion_add: p.expansionAdd,
     expansion_search: p.expansionSearch,
@@ -43,6 +44,7 @@ async function buildInWorker(vectors: Float32Array, count: number, p: GraphParam
     vectors,
     count,
     dimension: p.dimension,
+    quantization: p.quantization,
     connectivity: p.connectivity,
     expansionAdd: p.expansionAdd,
     expansionSearch: p.expansionSearch,

@@ -11,7 +11,7 @@ import type { Worker } from "node:worker_threads";
 import { compileFilter } from "../internal/filter.js";
 import { normalizeInPlace } from "../internal/vector-math.js";
 import { checkId, checkK, checkPayload, checkVector } from "../internal/validate.js";
-import type { CollectionSpec, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord } from "../vector-index.port.js";
+import type { CollectionSpec, ScoredId, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord } from "../vector-index.port.js";
 import type { Index } from "usearch";
 import { buildGraph, isWorkerUnavailable, type GraphParams } from "./hnsw.builder.js";
 import type { ResolvedHnswOptions } from "./hnsw.options.js";
@@ -90,11 +90,19 @@ export class HnswCollection implements VectorCollection {
   }
 
   async search(vector: VectorInput, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    return this.state.search(this.checkQuery(vector, k), k, compileFilter(filter));
+  }
+
+  async searchIds(vector: VectorInput, k: number, filter?: SearchFilter): Promise<ScoredId[]> {
+    return this.state.searchIds(this.checkQuery(vector, k), k, compileFilter(filter));
+  }
+
+  private checkQuery(vector: VectorInput, k: number): Float32Array {
     this.assertOpen();
     const query = checkVector(this.spec, vector);
     checkK(this.spec, k, HNSW_MAX_K);
     if (this.spec.metric === "cosine") normalizeInPlace(query);
-    return this.state.search(query, k, compileFilter(filter));
+    return query;
   }
 
   load(source: AsyncIterable<VectorRecord> | Iterable<VectorRecord>): Promise<{ loaded: number }> {
@@ -250,6 +258,7 @@ export class HnswCollection implements VectorCollection {
   private async buildFrom(s: CollectionState): Promise<{ snap: Snapshot; index: Index }> {
     const params: GraphParams = {
       dimension: this.spec.dimension,
+      quantization: this.options.quantization,
       connectivity: this.options.connectivity,
       expansionAdd: this.options.expansionAdd,
       expansionSearch: this.options.minExpansion,

@@ -5,6 +5,14 @@
 import { availableParallelism } from "node:os";
 
 export interface HnswOptions {
+  /**
+   * How the graph stores its copy of the vectors: "f16" halves that memory and makes a
+   * graph walk ~25 % cheaper (measured on the feed's vectors at 100k: recall@120 0.972
+   * either way). Scores are always recomputed from the exact float32 vectors; only which
+   * candidates the walk finds can differ. Vectors of "dot" collections must stay within
+   * half precision's range (±65,504).
+   */
+  quantization?: "f32" | "f16";
   /** HNSW M: graph edges per node (usearch "connectivity"). */
   connectivity?: number;
   /** HNSW ef_construction (usearch "expansion_add"). */
@@ -39,6 +47,7 @@ export type ResolvedHnswOptions = Required<HnswOptions>;
 
 export function resolveHnswOptions(o: HnswOptions = {}): ResolvedHnswOptions {
   const resolved: ResolvedHnswOptions = {
+    quantization: o.quantization ?? "f32",
     connectivity: o.connectivity ?? 24,
     expansionAdd: o.expansionAdd ?? 128,
     searchExpansion: o.searchExpansion ?? 1.5,
@@ -51,6 +60,7 @@ export function resolveHnswOptions(o: HnswOptions = {}): ResolvedHnswOptions {
     buildInWorker: o.buildInWorker ?? true,
     onBackgroundError: o.onBackgroundError ?? ((e) => console.warn("[vector-index] background HNSW rebuild failed; it will be retried:", e)),
   };
+  if (resolved.quantization !== "f32" && resolved.quantization !== "f16") throw new RangeError(`quantization must be "f32" or "f16", got ${String(resolved.quantization)}`);
   if (!(resolved.connectivity >= 2 && resolved.connectivity <= 256)) throw new RangeError(`connectivity must be in 2..256, got ${resolved.connectivity}`);
   if (!(resolved.searchExpansion >= 1)) throw new RangeError(`searchExpansion must be ≥ 1, got ${resolved.searchExpansion}`);
   if (!(resolved.rebuildFraction > 0 && resolved.rebuildFraction < 1)) throw new RangeError(`rebuildFraction must be in (0, 1), got ${resolved.rebuildFraction}`);

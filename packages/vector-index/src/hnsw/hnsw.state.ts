@@ -23,7 +23,7 @@ import { endianness } from "node:os";
 import type { Index } from "usearch";
 import type { CompiledFilter } from "../internal/filter.js";
 import { dot, normalizeInPlace, TopK } from "../internal/vector-math.js";
-import type { CollectionSpec, SearchHit, VectorPayload } from "../vector-index.port.js";
+import type { CollectionSpec, ScoredId, SearchHit, VectorPayload } from "../vector-index.port.js";
 import type { ResolvedHnswOptions } from "./hnsw.options.js";
 import { VectorSlab } from "./vector-slab.js";
 
@@ -276,8 +276,18 @@ export class CollectionState {
     return true;
   }
 
-  /** `query` must already be normalised for cosine collections. */
+  /** The k nearest passing the filter, nearest first, with their ids and scores. */
+  searchIds(query: Float32Array, k: number, filter: CompiledFilter): ScoredId[] {
+    return this.nearest(query, k, filter).map(({ score, item }) => ({ id: item.id, score }));
+  }
+
+  /** The k nearest passing the filter, nearest first, with a copy of their payloads. */
   search(query: Float32Array, k: number, filter: CompiledFilter): SearchHit[] {
+    return this.nearest(query, k, filter).map(({ score, item }) => ({ id: item.id, score, payload: { ...item.payload } }));
+  }
+
+  /** `query` must already be normalised for cosine collections. */
+  private nearest(query: Float32Array, k: number, filter: CompiledFilter): Array<{ score: number; item: StoredRecord }> {
     const graph = this.graph;
     if (graph === undefined || this.records.size < this.options.exactBelow) return this.scan(this.records.values(), query, k, filter);
 
@@ -311,7 +321,7 @@ export class CollectionState {
     }
     for (const { score, item } of graphHits.drain()) hits.offer(score, item);
 
-    const result = this.toHits(hits);
+    const result = hits.drain();
     // A selective filter (or a graph region left unreachable) can leave fewer than k hits
     // among the candidates fetched; only a full scan can promise k hits whenever k vectors
     // pass, so fall back to one. It costs O(size · dimension): ~10 ms for 100k × 64.
@@ -319,10 +329,10 @@ export class CollectionState {
     return result;
   }
 
-  private scan(records: Iterable<StoredRecord>, query: Float32Array, k: number, filter: CompiledFilter): SearchHit[] {
+  private scan(records: Iterable<StoredRecord>, query: Float32Array, k: number, filter: CompiledFilter): Array<{ score: number; item: StoredRecord }> {
     const hits = new TopK<StoredRecord>(k);
     for (const rec of records) this.consider(rec, query, filter, hits);
-    return this.toHits(hits);
+    return hits.drain();
   }
 
   private consider(rec: StoredRecord, query: Float32Array, filter: CompiledFilter, hits: TopK<StoredRecord>): void {
@@ -334,9 +344,5 @@ export class CollectionState {
   // distance), so graph and delta hits rank on one scale and match the other adapters.
   private score(rec: StoredRecord, query: Float32Array): number {
     return dot(query, 0, this.slab.array, rec.slot * this.spec.dimension, this.spec.dimension);
-  }
-
-  private toHits(hits: TopK<StoredRecord>): SearchHit[] {
-    return hits.drain().map(({ score, item }) => ({ id: item.id, score, payload: { ...item.payload } }));
   }
 }

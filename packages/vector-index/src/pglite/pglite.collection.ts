@@ -3,7 +3,7 @@
 
 import { filterLists } from "../internal/filter.js";
 import { checkId, checkK, checkPayload, checkVector } from "../internal/validate.js";
-import type { CollectionSpec, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord, Visibility } from "../vector-index.port.js";
+import type { CollectionSpec, ScoredId, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord, Visibility } from "../vector-index.port.js";
 import type { PgliteLike } from "./pglite.db.js";
 import { indexDdl, parseVector, scoreOf, searchSql, tableDdl, tableOf, upsertSql, vectorLiteral, type HnswIndexParams } from "./pglite.sql.js";
 
@@ -112,6 +112,11 @@ export class PgliteCollection implements VectorCollection {
         payload: { creatorId: r.creator_id, soundId: r.sound_id, createdAt: r.created_at, visibility: r.visibility },
       }));
     });
+  }
+
+  async searchIds(vector: VectorInput, k: number, filter?: SearchFilter): Promise<ScoredId[]> {
+    // The payload columns come back with the row anyway: only the hit objects are spared.
+    return (await this.search(vector, k, filter)).map(({ id, score }) => ({ id, score }));
   }
 
   /**

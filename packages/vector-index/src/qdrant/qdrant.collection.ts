@@ -3,7 +3,7 @@
 
 import type { QdrantClient, Schemas } from "@qdrant/js-client-rest";
 import { checkId, checkK, checkPayload, checkVector } from "../internal/validate.js";
-import type { CollectionSpec, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord, Visibility } from "../vector-index.port.js";
+import type { CollectionSpec, ScoredId, SearchFilter, SearchHit, VectorCollection, VectorInput, VectorPayload, VectorRecord, Visibility } from "../vector-index.port.js";
 import { PAYLOAD_FIELDS, toQdrantFilter } from "./qdrant.filter.js";
 import { pointIdOf } from "./qdrant.ids.js";
 
@@ -72,17 +72,8 @@ export class QdrantCollection implements VectorCollection {
   }
 
   async search(vector: VectorInput, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
-    const query = Array.from(checkVector(this.spec, vector));
-    checkK(this.spec, k, QDRANT_MAX_K);
-    const qdrantFilter = toQdrantFilter(filter);
-    const res = await this.client.query(this.qdrantName, {
-      query,
-      limit: k,
-      with_payload: true,
-      params: { hnsw_ef: Math.max(this.tuning.minEf, Math.ceil(k * this.tuning.efFactor)) },
-      ...(qdrantFilter ? { filter: qdrantFilter } : {}),
-    });
-    return res.points.map((p) => {
+    const points = await this.query(vector, k, filter, true);
+    return points.map((p) => {
       const payload = p.payload as unknown as StoredPayload;
       return {
         id: payload.id,
@@ -90,6 +81,26 @@ export class QdrantCollection implements VectorCollection {
         payload: { creatorId: payload.creatorId, soundId: payload.soundId ?? null, createdAt: payload.createdAt, visibility: payload.visibility },
       };
     });
+  }
+
+  async searchIds(vector: VectorInput, k: number, filter?: SearchFilter): Promise<ScoredId[]> {
+    // Only the original id travels back (the point id is its UUID mapping).
+    const points = await this.query(vector, k, filter, ["id"]);
+    return points.map((p) => ({ id: (p.payload as unknown as StoredPayload).id, score: p.score }));
+  }
+
+  private async query(vector: VectorInput, k: number, filter: SearchFilter | undefined, withPayload: true | string[]) {
+    const query = Array.from(checkVector(this.spec, vector));
+    checkK(this.spec, k, QDRANT_MAX_K);
+    const qdrantFilter = toQdrantFilter(filter);
+    const res = await this.client.query(this.qdrantName, {
+      query,
+      limit: k,
+      with_payload: withPayload,
+      params: { hnsw_ef: Math.max(this.tuning.minEf, Math.ceil(k * this.tuning.efFactor)) },
+      ...(qdrantFilter ? { filter: qdrantFilter } : {}),
+    });
+    return res.points;
   }
 
   /**
