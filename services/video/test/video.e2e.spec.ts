@@ -130,6 +130,10 @@ describeEachProfile("videos", (c) => {
     expect(video!.remix.case).toBe("duetOf");
     expect(video!.width).toBeGreaterThan(video!.height / 2); // side by side
     expect(video!.sound!.soundId).toBe(source.sound!.soundId); // a duet plays with its source's sound
+    // That sound is ana's original: its author's name comes from her profile, not bob's.
+    expect(video!.sound!.authorName).not.toBe("");
+    expect(video!.sound!.authorName).toBe((await cat.videos.getVideo({ videoId: source.videoId })).video!.sound!.authorName);
+    expect(video!.sound!.authorName).not.toBe(video!.creator!.displayName || video!.creator!.username);
     await eventually(async () => expect((await cat.videos.listVideoRemixes({ videoId: source.videoId })).videos.map((v) => v.videoId)).toEqual([videoId]));
     expect((await cat.videos.listVideoRemixes({ videoId: source.videoId, kind: RemixKind.STITCH })).videos).toEqual([]);
     expect(await codeOf(dan.videos.listVideoRemixes({ videoId: source.videoId }))).toBe(Code.NotFound);
