@@ -15,6 +15,8 @@
 //      window per rate), open loop, paced by
 //      schedule (latency from when each request was due), random viewers continuing
 //      their session (cursor) or starting anew; no views reported in the window.
+// CPU ms/req is the whole process (server, client worker, GC and libuv threads); the
+// server's main thread's share is shown beside it (Linux).
 // Server-side latency: the RPC span of the server's tracing interceptor (outermost
 // Connect interceptor: auth → validation → handler; not HTTP/2 framing nor response
 // serialisation), collected by a minimal OpenTelemetry tracer provider registered here.
@@ -38,6 +40,7 @@ import { INVALID_SPAN_CONTEXT, trace, type Span, type SpanContext, type Tracer, 
 import { startFlick } from "../../services/start.js";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
 import { startCpuProfile } from "../lib/cpu-profile.js";
+import { mainThreadCpuMs } from "../lib/thread-cpu.js";
 import { isolatedServerEngines } from "../lib/isolated-engines.js";
 import { stageAssets } from "../sim/assets.js";
 import { Account, apiOn, connectTransport, loadCatalogue, pool, waitForFeed } from "../sim/client.js";
@@ -213,6 +216,7 @@ for (const rate of RATES) {
   serverMs.length = 0;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   const loadBefore = loadavg()[0]!;
   const profiler = await startCpuProfile(`feed-server-${profile}-${rate}`);
   loop.enable();
@@ -222,6 +226,7 @@ for (const rate of RATES) {
   recording = false;
   loop.disable();
   const cpu = process.cpuUsage(cpu0);
+  const main1 = mainThreadCpuMs();
   const rss = process.memoryUsage().rss;
   await profiler?.stop();
   const load1 = loadavg();
@@ -246,6 +251,8 @@ for (const rate of RATES) {
     emptyPages: done.emptyPages,
     // Process CPU (the server, and the worker thread's client) per request in the window.
     cpuMsPerRequest: r2((cpu.user + cpu.system) / 1000 / Math.max(1, lat.length)),
+    // Of which the server's main thread (its event loop: JavaScript, GC pauses, syscalls).
+    mainThreadCpuMsPerRequest: main0 === undefined || main1 === undefined ? null : r2((main1 - main0) / Math.max(1, lat.length)),
     // RSS of the whole process: the server, and the worker's client (with its copy of the world).
     rssMb: mb(rss),
     loadAverage1mWindowStart: r2(loadBefore),
@@ -270,6 +277,7 @@ const rows: Row[] = results.map((r) => ({
   "server p99 ms": r.serverP99Ms?.toFixed(1) ?? "n/a",
   "loop delay p99 ms": r.eventLoopDelayP99Ms.toFixed(1),
   "CPU ms/req": r.cpuMsPerRequest.toFixed(1),
+  "main thread CPU ms/req": r.mainThreadCpuMsPerRequest?.toFixed(1) ?? "n/a",
   errors: r.errors,
   "import s": summary.importSeconds.toFixed(0),
   "history s": summary.historySeconds.toFixed(0),
