@@ -34,6 +34,11 @@ export class ModelPolicy implements Policy {
     }
     this.model.refresh();
     this.cheat();
+    if (process.env.SIM_CHEAT_QUALITY) {
+      // The true quality term as the video's appeal (tuning only: a ceiling for appeal learning).
+      const m = this.model as unknown as { appeal(v: { videoId: string }): number };
+      m.appeal = (v) => world.params.qualityWeight * world.videos.quality[Number(v.videoId)]!;
+    }
     if (process.env.SIM_CHEAT_TASTE) {
       const m = this.model as unknown as { tasteOf(v: unknown): Float32Array };
       m.tasteOf = () => {
