@@ -154,7 +154,7 @@ export class Recommender {
   private readonly creators = new Map<string, CreatorStats>();
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly coWatched = new Map<string, Map<string, number>>();
-  /** Creator and sound ids, each string kept once (see upsertVideo). */
+  /** Creator and sound ids and hashtags, each string kept once (see upsertVideo). */
   private readonly ids = new Map<string, string>();
   private readonly embedding = new ContentEmbedding();
   readonly ranker = new Ranker();
@@ -187,13 +187,13 @@ export class Recommender {
     if (old) this.epoch++;
     // Every field spelt out rather than spread from `f`: the object then holds them all
     // itself (a spread's extra fields went to a second, out-of-object array per video),
-    // and the creator's and sound's ids are shared with the other videos' (each event
-    // decodes its own copies).
+    // and its creator, sound and hashtag strings are shared with the other videos' (each
+    // event decodes its own copies).
     const entry: VideoEntry = {
       videoId: f.videoId,
       creatorId: this.shared(f.creatorId),
       soundId: this.shared(f.soundId),
-      hashtags: f.hashtags,
+      hashtags: f.hashtags.map((h) => this.shared(h)),
       caption: f.caption,
       durationMs: f.durationMs,
       createdAt: Math.round(f.createdAt),
@@ -553,7 +553,7 @@ export class Recommender {
     return v;
   }
 
-  /** One string per creator or sound id, whichever event it came from. */
+  /** One string per creator id, sound id or hashtag, whichever event it came from. */
   private shared(id: string): string {
     const known = this.ids.get(id);
     if (known !== undefined) return known;
