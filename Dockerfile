@@ -26,10 +26,16 @@ RUN npm ci --no-audit --no-fund \
  && npm cache clean --force
 
 FROM node:22-bookworm-slim AS runtime
+# A 64 MB young generation (semi-space; V8's default is 16 MB): a request's short-lived
+# objects die there instead of being promoted into the old generation when a scavenge
+# comes mid-request, so major GCs (which mark the whole in-memory model) come half as
+# often and scavenges cost half the main-thread time. For You at 100k videos
+# (bench:feed:server): see services/feed/README.md. Manifests that set NODE_OPTIONS keep it.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
-    FLICK_DATA_DIR=/data
+    FLICK_DATA_DIR=/data \
+    NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build /app /app
 # Writable places under a read-only root filesystem (emptyDir volumes in Kubernetes).

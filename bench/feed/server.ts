@@ -20,6 +20,8 @@
 // Server-side latency: the RPC span of the server's tracing interceptor (outermost
 // Connect interceptor: auth → validation → handler; not HTTP/2 framing nor response
 // serialisation), collected by a minimal OpenTelemetry tracer provider registered here.
+// `npm run bench:feed:server` gives node the platform's young-generation size
+// (--max-semi-space-size=64, as `npm start` and the image do: see the Dockerfile).
 //
 //   POSTGRES_URL=… REDIS_URL=… npm run bench:feed:server
 //   npm run bench:feed:server -- --videos 5000 --viewers 500 --seconds 10 --profile embedded

@@ -8,53 +8,70 @@
 // Counting is incremental (one call per published video); embeddings are recomputed by
 // refresh(), which the model runs periodically (cost: pairs × DIM, ~50 ms at 20,000
 // videos).
-import type { Token } from "./tokens.js";
+import type { TokenList } from "./tokens.js";
 import { addScaled, DIM, normalize, randomVector, zeros } from "./vectors.js";
 
 export class ContentEmbedding {
   private docs = 0;
-  private readonly df = new Map<string, number>();
-  private readonly cooc = new Map<string, Map<string, number>>();
-  private readonly random = new Map<string, Float32Array>();
-  private embedded = new Map<string, Float32Array>();
+  /**
+   * The vocabulary: each token's id, in order of first sight, and its per-token state in
+   * arrays by id. Keyed by strings, the co-occurrence rows kept a string per entry's key
+   * alive and every video its own copies of its tokens' strings.
+   */
+  private readonly ids = new Map<string, number>();
+  private readonly tokens: string[] = [];
+  private readonly df: number[] = [];
+  private readonly cooc: (Map<number, number> | undefined)[] = [];
+  private readonly random: (Float32Array | undefined)[] = [];
+  private embedded: (Float32Array | undefined)[] = [];
 
   /** Videos counted so far. */
   get size(): number {
     return this.docs;
   }
 
-  private rand(t: string): Float32Array {
-    let r = this.random.get(t);
-    if (!r) this.random.set(t, (r = randomVector(t)));
-    return r;
+  /** The token's vocabulary id (a new one for a token not seen before). */
+  readonly id = (token: string): number => {
+    let t = this.ids.get(token);
+    if (t === undefined) {
+      t = this.tokens.length;
+      this.ids.set(token, t);
+      this.tokens.push(token);
+      this.df.push(0);
+    }
+    return t;
+  };
+
+  private rand(t: number): Float32Array {
+    return (this.random[t] ??= randomVector(this.tokens[t]!));
   }
 
   /** Counts one video's tokens (call once per video; `forget` undoes it). */
-  add(tokens: readonly Token[]): void {
+  add(tokens: TokenList): void {
     this.count(tokens, 1);
   }
 
-  forget(tokens: readonly Token[]): void {
+  forget(tokens: TokenList): void {
     this.count(tokens, -1);
   }
 
-  private count(tokens: readonly Token[], by: 1 | -1): void {
+  private count(tokens: TokenList, by: 1 | -1): void {
     this.docs += by;
-    for (const a of tokens) {
-      this.df.set(a.token, (this.df.get(a.token) ?? 0) + by);
-      let row = this.cooc.get(a.token);
-      if (!row) this.cooc.set(a.token, (row = new Map()));
-      for (const b of tokens) if (b.token !== a.token) row.set(b.token, (row.get(b.token) ?? 0) + by);
+    for (let i = 0; i < tokens.length; i += 2) {
+      const a = tokens[i]!;
+      this.df[a]! += by;
+      const row = (this.cooc[a] ??= new Map());
+      for (let j = 0; j < tokens.length; j += 2) {
+        const b = tokens[j]!;
+        if (b !== a) row.set(b, (row.get(b) ?? 0) + by);
+      }
     }
   }
 
   /** Recomputes every token's embedding from the counts so far. */
   refresh(): void {
-    const next = new Map<string, Float32Array>();
-    for (const t of this.cooc.keys()) {
-      const e = this.embedToken(t);
-      if (e) next.set(t, e);
-    }
+    const next: (Float32Array | undefined)[] = [];
+    for (let t = 0; t < this.tokens.length; t++) next.push(this.embedToken(t));
     this.embedded = next;
   }
 
@@ -62,19 +79,20 @@ export class ContentEmbedding {
    * Recomputes these tokens' embeddings only (a new video's): its vector is then close to
    * what the next full refresh will give, instead of a random guess until then.
    */
-  refreshTokens(tokens: readonly Token[]): void {
-    for (const { token } of tokens) {
+  refreshTokens(tokens: TokenList): void {
+    for (let i = 0; i < tokens.length; i += 2) {
+      const t = tokens[i]!;
       // A token seen on many videos has a settled embedding: one more changes it little,
       // and recomputing it costs its whole co-occurrence row.
-      if ((this.df.get(token) ?? 0) > 30 && this.embedded.has(token)) continue;
-      const e = this.embedToken(token);
-      if (e) this.embedded.set(token, e);
+      if (this.df[t]! > 30 && this.embedded[t]) continue;
+      const e = this.embedToken(t);
+      if (e) this.embedded[t] = e;
     }
   }
 
-  private embedToken(t: string): Float32Array | undefined {
-    const row = this.cooc.get(t);
-    const dft = this.df.get(t) ?? 0;
+  private embedToken(t: number): Float32Array | undefined {
+    const row = this.cooc[t];
+    const dft = this.df[t]!;
     if (!row || dft <= 0) return undefined;
     const N = Math.max(1, this.docs);
     const e = zeros();
@@ -82,20 +100,23 @@ export class ContentEmbedding {
     addScaled(e, this.rand(t), 1);
     for (const [u, n] of row) {
       if (n <= 0) continue;
-      const pmi = Math.log((n * N) / (dft * (this.df.get(u) ?? 1)));
+      const pmi = Math.log((n * N) / (dft * this.df[u]!));
       if (pmi > 0) addScaled(e, this.rand(u), pmi);
     }
     return normalize(e);
   }
 
-  private idf(t: string): number {
-    return Math.log(1 + Math.max(1, this.docs) / Math.max(1, this.df.get(t) ?? 1));
+  private idf(t: number): number {
+    return Math.log(1 + Math.max(1, this.docs) / Math.max(1, this.df[t]!));
   }
 
   /** The content vector of a video (length 1). */
-  embed(tokens: readonly Token[]): Float32Array {
+  embed(tokens: TokenList): Float32Array {
     const v = zeros();
-    for (const { token, weight } of tokens) addScaled(v, this.embedded.get(token) ?? this.rand(token), weight * this.idf(token));
+    for (let i = 0; i < tokens.length; i += 2) {
+      const t = tokens[i]!;
+      addScaled(v, this.embedded[t] ?? this.rand(t), tokens[i + 1]! * this.idf(t));
+    }
     return normalize(v);
   }
 }

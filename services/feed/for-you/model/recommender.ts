@@ -12,7 +12,7 @@ import { ContentEmbedding } from "./content-embedding.js";
 import { nextAllowed, type Served } from "./diversity.js";
 import { FEATURES, features, Ranker, type FeatureVector } from "./ranker.js";
 import { Repetition } from "./repetition.js";
-import { videoTokens, type Token } from "./tokens.js";
+import { videoTokens, type TokenList } from "./tokens.js";
 import { addScaled, dot, normalize, zeros } from "./vectors.js";
 import { defaultViewerParams, ViewerModel, type ViewerModelParams } from "./viewer-model.js";
 
@@ -31,7 +31,7 @@ export interface VideoFacts {
 }
 
 export interface VideoEntry extends VideoFacts {
-  tokens: Token[];
+  tokens: TokenList;
   vector: Float32Array;
   views: number;
   completions: number;
@@ -157,6 +157,8 @@ export class Recommender {
   private readonly creators = new Map<string, CreatorStats>();
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly coWatched = new Map<string, Map<string, number>>();
+  /** Creator and sound ids and hashtags, each string kept once (see upsertVideo). */
+  private readonly ids = new Map<string, string>();
   private readonly embedding = new ContentEmbedding();
   readonly ranker = new Ranker();
   private popular: string[] = [];
@@ -182,13 +184,23 @@ export class Recommender {
   upsertVideo(f: VideoFacts): void {
     const old = this.videos.get(f.videoId);
     if (old) this.embedding.forget(old.tokens);
-    const tokens = videoTokens({ creatorId: f.creatorId, soundId: f.soundId, hashtags: f.hashtags, caption: f.caption });
+    const tokens = videoTokens({ creatorId: f.creatorId, soundId: f.soundId, hashtags: f.hashtags, caption: f.caption }, this.embedding.id);
     this.embedding.add(tokens);
     this.embedding.refreshTokens(tokens);
     if (old) this.epoch++;
+    // Every field spelt out rather than spread from `f`: the object then holds them all
+    // itself (a spread's extra fields went to a second, out-of-object array per video),
+    // and its creator, sound and hashtag strings are shared with the other videos' (each
+    // event decodes its own copies).
     const entry: VideoEntry = {
-      ...f,
+      videoId: f.videoId,
+      creatorId: this.shared(f.creatorId),
+      soundId: this.shared(f.soundId),
+      hashtags: f.hashtags.map((h) => this.shared(h)),
+      caption: f.caption,
+      durationMs: f.durationMs,
       createdAt: Math.round(f.createdAt),
+      visibility: f.visibility,
       tokens,
       vector: this.contentVector(tokens),
       views: old?.views ?? 0,
@@ -248,6 +260,9 @@ export class Recommender {
   observeView(viewerKey: string, videoId: string, ratio: number, at: number): void {
     const video = this.videos.get(videoId);
     if (!video) return;
+    // The entry's own id string from here on: the caller's is a fresh copy per event, and
+    // the viewer's lists and the co-watched counts would each keep one alive.
+    videoId = video.videoId;
     const viewer = this.viewer(viewerKey);
     const completed = ratio >= 1 - 1e-9 ? 1 : 0;
     const x = this.featuresOf(viewer, viewer.model.lastTaste(), video, this.recentVectors(viewer.recent), at);
@@ -301,6 +316,7 @@ export class Recommender {
   observeEndorsement(viewerKey: string, videoId: string): void {
     const video = this.videos.get(videoId);
     if (!video) return;
+    videoId = video.videoId; // the entry's string: the evidence keeps it (see observeView)
     const viewer = this.viewer(viewerKey);
     // Counted as a finished view, twice over.
     const x = this.featuresOf(viewer, viewer.model.lastTaste(), video, [], 0);
@@ -533,7 +549,7 @@ export class Recommender {
     return viewer.model.taste(this.vectorOf, this.epoch);
   }
 
-  private contentVector(tokens: readonly Token[]): Float32Array {
+  private contentVector(tokens: TokenList): Float32Array {
     const e = this.embedding.embed(tokens);
     addScaled(e, this.center, -1);
     return normalize(e);
@@ -543,6 +559,14 @@ export class Recommender {
     let v = this.viewers.get(key);
     if (!v) this.viewers.set(key, (v = { model: new ViewerModel(this.params.viewer), recent: [], early: [], finished: [], seen: new Set(), creators: new Map() }));
     return v;
+  }
+
+  /** One string per creator id, sound id or hashtag, whichever event it came from. */
+  private shared(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    this.ids.set(id, id);
+    return id;
   }
 
   private creator(id: string): CreatorStats {

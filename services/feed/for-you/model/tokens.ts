@@ -9,16 +9,20 @@ export interface VideoContent {
   caption: string;
 }
 
-export interface Token {
-  token: string;
-  weight: number;
-}
+/**
+ * A video's tokens, flat: token id, weight, token id, weight… (ids from the content
+ * embedding's vocabulary). One array per video rather than an object and a string per
+ * token: the model keeps it for every video, and at 100k videos those were ~2 million
+ * small objects in the old generation for every major GC to mark.
+ */
+export type TokenList = readonly number[];
 
 const STOP = new Set(
   "the and for with this that you your are was were have has had not but from they them what when where which who why how all any can out our get got just like more most some than then too very will its it's his her she him about into over also only new one two".split(" "),
 );
 
-export function videoTokens(v: VideoContent): Token[] {
+/** `id` turns a token into its vocabulary id (adding it when new). */
+export function videoTokens(v: VideoContent, id: (token: string) => number): number[] {
   const out = new Map<string, number>();
   const add = (t: string, w: number) => out.set(t, Math.max(out.get(t) ?? 0, w));
   for (const h of v.hashtags) add(`#${h.toLowerCase()}`, 2);
@@ -29,5 +33,7 @@ export function videoTokens(v: VideoContent): Token[] {
   }
   if (v.soundId) add(`s:${v.soundId}`, 1);
   add(`c:${v.creatorId}`, 1);
-  return [...out].map(([token, weight]) => ({ token, weight }));
+  const list: number[] = [];
+  for (const [token, weight] of out) list.push(id(token), weight);
+  return list;
 }
