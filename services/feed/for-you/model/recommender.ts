@@ -14,9 +14,11 @@ import { FEATURES, features, Ranker, type FeatureVector } from "./ranker.js";
 import { Repetition } from "./repetition.js";
 import { videoTokens, type TokenList } from "./tokens.js";
 import { addScaled, dot, normalize, zeros } from "./vectors.js";
+import { VideoColumns, VideoEntry, type Visibility } from "./video-entry.js";
 import { defaultViewerParams, ViewerModel, type ViewerModelParams } from "./viewer-model.js";
 
-export type Visibility = "public" | "friends" | "private";
+export type { Visibility };
+export { VideoEntry };
 
 export interface VideoFacts {
   videoId: string;
@@ -28,19 +30,6 @@ export interface VideoFacts {
   /** Epoch ms. */
   createdAt: number;
   visibility: Visibility;
-}
-
-export interface VideoEntry extends VideoFacts {
-  tokens: TokenList;
-  vector: Float32Array;
-  views: number;
-  completions: number;
-  /** Watch-throughs beyond what the ranker expected without appeal, and that expectation's information (Σ p(1−p)). */
-  surprise: number;
-  information: number;
-  /** Sum of the (unit) tastes of viewers who watched it through: its behavioural side. */
-  audience: Float32Array | undefined;
-  audienceSize: number;
 }
 
 interface CreatorStats {
@@ -154,10 +143,12 @@ interface Scored {
 
 export class Recommender {
   readonly videos = new Map<string, VideoEntry>();
+  /** The videos' numbers, by slot (see video-entry.ts). */
+  private readonly columns = new VideoColumns();
   private readonly creators = new Map<string, CreatorStats>();
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly coWatched = new Map<string, Map<string, number>>();
-  /** Creator and sound ids and hashtags, each string kept once (see upsertVideo). */
+  /** Creator and sound ids, each string kept once (see upsertVideo). */
   private readonly ids = new Map<string, string>();
   private readonly embedding = new ContentEmbedding();
   readonly ranker = new Ranker();
@@ -188,28 +179,27 @@ export class Recommender {
     this.embedding.add(tokens);
     this.embedding.refreshTokens(tokens);
     if (old) this.epoch++;
-    // Every field spelt out rather than spread from `f`: the object then holds them all
-    // itself (a spread's extra fields went to a second, out-of-object array per video),
-    // and its creator, sound and hashtag strings are shared with the other videos' (each
-    // event decodes its own copies).
-    const entry: VideoEntry = {
-      videoId: f.videoId,
-      creatorId: this.shared(f.creatorId),
-      soundId: this.shared(f.soundId),
-      hashtags: f.hashtags.map((h) => this.shared(h)),
-      caption: f.caption,
-      durationMs: f.durationMs,
-      createdAt: Math.round(f.createdAt),
-      visibility: f.visibility,
+    // Its creator and sound strings are shared with the other videos' (each event decodes
+    // its own copies). An update keeps the slot, and with it the appeal evidence.
+    const slot = old ? old.slot : this.columns.alloc();
+    this.columns.createdAt[slot] = Math.round(f.createdAt);
+    const entry = new VideoEntry(
+      this.columns,
+      slot,
+      f.videoId,
+      this.shared(f.creatorId),
+      this.shared(f.soundId),
+      f.durationMs,
+      f.visibility,
       tokens,
-      vector: this.contentVector(tokens),
-      views: old?.views ?? 0,
-      completions: old?.completions ?? 0,
-      surprise: old?.surprise ?? 0,
-      information: old?.information ?? 0,
-      audience: old?.audience,
-      audienceSize: old?.audienceSize ?? 0,
-    };
+      this.contentVector(tokens),
+    );
+    if (old) {
+      entry.views = old.views;
+      entry.completions = old.completions;
+      entry.audience = old.audience;
+      entry.audienceSize = old.audienceSize;
+    }
     this.videos.set(f.videoId, entry);
     this.changed.add(f.videoId);
     this.trackPublic(f.videoId, f.visibility === "public");
@@ -249,6 +239,7 @@ export class Recommender {
     if (!v) return;
     this.embedding.forget(v.tokens);
     this.videos.delete(videoId);
+    this.columns.release(v.slot);
     this.changed.add(videoId);
     this.trackPublic(videoId, false);
     const c = this.creators.get(v.creatorId);
@@ -561,7 +552,7 @@ export class Recommender {
     return v;
   }
 
-  /** One string per creator id, sound id or hashtag, whichever event it came from. */
+  /** One string per creator or sound id, whichever event it came from. */
   private shared(id: string): string {
     const known = this.ids.get(id);
     if (known !== undefined) return known;
