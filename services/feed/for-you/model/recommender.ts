@@ -13,7 +13,7 @@ import { nextAllowed, type Served } from "./diversity.js";
 import { FEATURES, features, Ranker, type FeatureVector } from "./ranker.js";
 import { Repetition } from "./repetition.js";
 import { videoTokens, type TokenList } from "./tokens.js";
-import { addScaled, dot, normalize, zeros } from "./vectors.js";
+import { addScaled, DIM, dot, normalize, zeros } from "./vectors.js";
 import { VideoColumns, VideoEntry, type Visibility } from "./video-entry.js";
 import { defaultViewerParams, ViewerModel, type ViewerModelParams } from "./viewer-model.js";
 
@@ -143,8 +143,10 @@ interface Scored {
 
 export class Recommender {
   readonly videos = new Map<string, VideoEntry>();
-  /** The videos' numbers, by slot (see video-entry.ts). */
+  /** The videos' numbers and vectors, by slot (see video-entry.ts). */
   private readonly columns = new VideoColumns();
+  /** Where refresh() computes every video's next vector, a row each (kept between refreshes). */
+  private scratch = new Float32Array(0);
   private readonly creators = new Map<string, CreatorStats>();
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly coWatched = new Map<string, Map<string, number>>();
@@ -181,19 +183,11 @@ export class Recommender {
     if (old) this.epoch++;
     // Its creator and sound strings are shared with the other videos' (each event decodes
     // its own copies). An update keeps the slot, and with it the appeal evidence.
-    const slot = old ? old.slot : this.columns.alloc();
+    const slot = old ? old.slot : this.allocSlot();
     this.columns.createdAt[slot] = Math.round(f.createdAt);
-    const entry = new VideoEntry(
-      this.columns,
-      slot,
-      f.videoId,
-      this.shared(f.creatorId),
-      this.shared(f.soundId),
-      f.durationMs,
-      f.visibility,
-      tokens,
-      this.contentVector(tokens),
-    );
+    const vector = old ? old.vector : this.columns.vectorAt(slot);
+    vector.set(this.contentVector(tokens));
+    const entry = new VideoEntry(this.columns, slot, f.videoId, this.shared(f.creatorId), this.shared(f.soundId), f.durationMs, f.visibility, tokens, vector);
     if (old) {
       entry.views = old.views;
       entry.completions = old.completions;
@@ -328,20 +322,27 @@ export class Recommender {
   refresh(): void {
     this.embedding.refresh();
     const mix = this.params.behaviour;
-    const content = new Map<string, Float32Array>();
+    // The next vectors are computed in one scratch array (a row per video, in the map's
+    // order) and copied into the videos' rows: a new Float32Array per video per refresh
+    // was 100k ArrayBuffers every two seconds while views arrived, each kept (so promoted
+    // to the old generation) until the next refresh replaced it.
+    const n = this.videos.size;
+    if (this.scratch.length < n * DIM) this.scratch = new Float32Array(Math.ceil(n * 1.25) * DIM);
+    const content: Float32Array[] = [];
     const center = zeros();
     for (const v of this.videos.values()) {
-      const e = this.embedding.embed(v.tokens);
-      content.set(v.videoId, e);
+      const e = this.embedding.embedInto(v.tokens, this.scratch.subarray(content.length * DIM, (content.length + 1) * DIM));
+      content.push(e);
       addScaled(center, e, 1 / this.videos.size);
     }
     this.center = center;
-    for (const e of content.values()) {
+    for (const e of content) {
       addScaled(e, center, -1);
       normalize(e);
     }
+    let i = 0;
     for (const v of this.videos.values()) {
-      const next = content.get(v.videoId)!;
+      const next = content[i++]!;
       if (v.audience && v.audienceSize > 0) {
         const share = mix * Math.min(1, v.audienceSize / 20);
         const audience = normalize(Float32Array.from(v.audience));
@@ -349,7 +350,7 @@ export class Recommender {
         normalize(next);
       }
       if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
-      v.vector = next;
+      v.vector.set(next);
     }
     this.popular = this.publicIds
       .filter((id) => this.videos.get(id)!.views > 0)
@@ -395,7 +396,8 @@ export class Recommender {
     if (dot(taste, taste) > 1e-12) out.push([taste, this.params.nearest]);
     const last = viewer.finished.at(-1);
     const v = last === undefined ? undefined : this.videos.get(last);
-    if (v) out.push([v.vector, 30]);
+    // A copy: page() searches with it after an await, and a refresh meanwhile rewrites the row.
+    if (v) out.push([v.vector.slice(), 30]);
     return out;
   }
 
@@ -558,6 +560,14 @@ export class Recommender {
     if (known !== undefined) return known;
     this.ids.set(id, id);
     return id;
+  }
+
+  /** A slot for a new video; when the columns grew, every entry's vector view is re-taken on the new array. */
+  private allocSlot(): number {
+    const before = this.columns.vectors;
+    const slot = this.columns.alloc();
+    if (this.columns.vectors !== before) for (const v of this.videos.values()) v.vector = this.columns.vectorAt(v.slot);
+    return slot;
   }
 
   private creator(id: string): CreatorStats {

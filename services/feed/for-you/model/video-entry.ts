@@ -5,8 +5,12 @@
 // The numbers that are not small integers (creation time, appeal evidence) are kept in
 // one Float64Array per field, indexed by the video's slot, and read through the entry's
 // accessors: as fields of the entry each was a heap number of its own (V8 boxes a
-// double-valued field), 300k objects at 100k videos for every major GC to mark.
+// double-valued field), 300k objects at 100k videos for every major GC to mark. The
+// vectors are rows of one Float32Array in the same way, each entry's `vector` a view of
+// its row: a Float32Array of its own per video was an ArrayBuffer too (and 256 bytes
+// outside the heap), and every refresh replaced all of them.
 import type { TokenList } from "./tokens.js";
+import { DIM } from "./vectors.js";
 
 export type Visibility = "public" | "friends" | "private";
 
@@ -17,6 +21,8 @@ export class VideoColumns {
   surprise: Float64Array;
   /** That expectation's information (Σ p(1−p)). */
   information: Float64Array;
+  /** DIM floats per slot. Grows by reallocation: views of the old array must be re-taken. */
+  vectors: Float32Array;
   private used = 0;
   private readonly free: number[] = [];
 
@@ -24,6 +30,12 @@ export class VideoColumns {
     this.createdAt = new Float64Array(capacity);
     this.surprise = new Float64Array(capacity);
     this.information = new Float64Array(capacity);
+    this.vectors = new Float32Array(capacity * DIM);
+  }
+
+  /** The slot's row of `vectors` (a view: writes go to the row). */
+  vectorAt(slot: number): Float32Array {
+    return this.vectors.subarray(slot * DIM, (slot + 1) * DIM);
   }
 
   /** A slot for a new video, its fields zero. */
@@ -36,6 +48,7 @@ export class VideoColumns {
     this.createdAt[slot] = 0;
     this.surprise[slot] = 0;
     this.information[slot] = 0;
+    this.vectors.fill(0, slot * DIM, (slot + 1) * DIM);
     return slot;
   }
 
@@ -52,6 +65,9 @@ export class VideoColumns {
     this.createdAt = bigger(this.createdAt);
     this.surprise = bigger(this.surprise);
     this.information = bigger(this.information);
+    const vectors = new Float32Array(this.vectors.length * 2);
+    vectors.set(this.vectors);
+    this.vectors = vectors;
   }
 }
 
@@ -72,6 +88,7 @@ export class VideoEntry {
     readonly durationMs: number,
     public visibility: Visibility,
     readonly tokens: TokenList,
+    /** Its row of the columns' vectors (length 1); written in place when it moves. */
     public vector: Float32Array,
   ) {}
 
