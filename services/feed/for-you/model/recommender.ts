@@ -187,7 +187,9 @@ export class Recommender {
     this.columns.createdAt[slot] = Math.round(f.createdAt);
     const vector = old ? old.vector : this.columns.vectorAt(slot);
     vector.set(this.contentVector(tokens));
-    const entry = new VideoEntry(this.columns, slot, f.videoId, this.shared(f.creatorId), this.shared(f.soundId), f.durationMs, f.visibility, tokens, vector);
+    if (old) this.columns.releaseTokens(old.tokenCount);
+    const tokenStart = this.columns.appendTokens(tokens);
+    const entry = new VideoEntry(this.columns, slot, f.videoId, this.shared(f.creatorId), this.shared(f.soundId), f.durationMs, f.visibility, tokenStart, tokens.length, vector);
     if (old) {
       entry.views = old.views;
       entry.completions = old.completions;
@@ -195,6 +197,7 @@ export class Recommender {
       entry.audienceSize = old.audienceSize;
     }
     this.videos.set(f.videoId, entry);
+    if (old) this.columns.compactTokens(this.videos.values());
     this.changed.add(f.videoId);
     this.trackPublic(f.videoId, f.visibility === "public");
     if (!old) {
@@ -234,6 +237,8 @@ export class Recommender {
     this.embedding.forget(v.tokens);
     this.videos.delete(videoId);
     this.columns.release(v.slot);
+    this.columns.releaseTokens(v.tokenCount);
+    this.columns.compactTokens(this.videos.values());
     this.changed.add(videoId);
     this.trackPublic(videoId, false);
     const c = this.creators.get(v.creatorId);

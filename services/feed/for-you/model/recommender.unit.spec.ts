@@ -108,6 +108,26 @@ describe("recommender", () => {
     }
     expect(before.get("cat4")!.information).toBeGreaterThan(0);
   });
+
+  it("keeps every video's tokens through updates and deletes (their pool is compacted on the way)", () => {
+    const m = new Recommender();
+    const expected = new Map<string, number[]>();
+    // ~14 numbers a video, 2,000 videos written four times: past the pool's compaction threshold.
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 2000; i++) {
+        const id = `v${i}`;
+        if (round === 3 && i % 3 === 0) {
+          m.removeVideo(id);
+          expected.delete(id);
+          continue;
+        }
+        m.upsertVideo(video(id, `c${i % 50}`, [`t${(i + round) % 40}`, `u${i % 7}`], `caption round${round} words here ${1000 + i}`));
+        expected.set(id, Array.from(m.videos.get(id)!.tokens));
+      }
+    }
+    expect(m.videos.size).toBe(expected.size);
+    for (const [id, tokens] of expected) expect(Array.from(m.videos.get(id)!.tokens)).toEqual(tokens);
+  });
 });
 
 describe("the ranking's arithmetic", () => {

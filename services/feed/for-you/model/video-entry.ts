@@ -8,7 +8,8 @@
 // double-valued field), 300k objects at 100k videos for every major GC to mark. The
 // vectors are rows of one Float32Array in the same way, each entry's `vector` a view of
 // its row: a Float32Array of its own per video was an ArrayBuffer too (and 256 bytes
-// outside the heap), and every refresh replaced all of them.
+// outside the heap), and every refresh replaced all of them. And the tokens are ranges of
+// one Int32Array: an array per video was two objects (the array and its elements).
 import type { TokenList } from "./tokens.js";
 import { DIM } from "./vectors.js";
 
@@ -23,6 +24,10 @@ export class VideoColumns {
   information: Float64Array;
   /** DIM floats per slot. Grows by reallocation: views of the old array must be re-taken. */
   vectors: Float32Array;
+  /** Every video's tokens (tokens.ts), a range each; a replaced range is dead until compactTokens(). */
+  tokenPool = new Int32Array(16384);
+  private tokenEnd = 0;
+  private deadTokens = 0;
   private used = 0;
   private readonly free: number[] = [];
 
@@ -56,6 +61,39 @@ export class VideoColumns {
     this.free.push(slot);
   }
 
+  /** Stores a video's tokens at the end of the pool; returns where they start. */
+  appendTokens(tokens: readonly number[]): number {
+    if (this.tokenEnd + tokens.length > this.tokenPool.length) {
+      const bigger = new Int32Array(Math.max(this.tokenPool.length * 2, this.tokenEnd + tokens.length));
+      bigger.set(this.tokenPool.subarray(0, this.tokenEnd));
+      this.tokenPool = bigger;
+    }
+    const start = this.tokenEnd;
+    this.tokenPool.set(tokens, start);
+    this.tokenEnd += tokens.length;
+    return start;
+  }
+
+  /** A range no entry uses any more (its video was updated or deleted). */
+  releaseTokens(count: number): void {
+    this.deadTokens += count;
+  }
+
+  /** Moves the live ranges together once most of the pool is dead (`entries`: every live one). */
+  compactTokens(entries: Iterable<VideoEntry>): void {
+    if (this.deadTokens <= this.tokenEnd / 2 || this.tokenEnd < 65_536) return;
+    const pool = new Int32Array(Math.max(16384, 2 * (this.tokenEnd - this.deadTokens)));
+    let end = 0;
+    for (const v of entries) {
+      pool.set(this.tokenPool.subarray(v.tokenStart, v.tokenStart + v.tokenCount), end);
+      v.tokenStart = end;
+      end += v.tokenCount;
+    }
+    this.tokenPool = pool;
+    this.tokenEnd = end;
+    this.deadTokens = 0;
+  }
+
   private grow(): void {
     const bigger = (a: Float64Array) => {
       const b = new Float64Array(a.length * 2);
@@ -87,10 +125,17 @@ export class VideoEntry {
     readonly soundId: string,
     readonly durationMs: number,
     public visibility: Visibility,
-    readonly tokens: TokenList,
+    /** Where its tokens are in the columns' pool (moves when the pool is compacted), and how many numbers. */
+    public tokenStart: number,
+    readonly tokenCount: number,
     /** Its row of the columns' vectors (length 1); written in place when it moves. */
     public vector: Float32Array,
   ) {}
+
+  /** Its tokens (a view of the pool: read them before the next video is added or removed). */
+  get tokens(): TokenList {
+    return this.columns.tokenPool.subarray(this.tokenStart, this.tokenStart + this.tokenCount);
+  }
 
   /** Epoch ms. */
   get createdAt(): number {
