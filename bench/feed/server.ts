@@ -26,7 +26,8 @@
 // so the server's heap in the windows is the platform's (the worker keeps its own copy).
 // BENCH_HEAP_SNAPSHOT=dir: after the history, three timed full GCs, the old generation's
 // size and a .heapsnapshot of the server's thread (bench/lib/heap-snapshot.ts);
-// BENCH_CPU_PROFILE=dir: a .cpuprofile of each window.
+// BENCH_CPU_PROFILE=dir: a .cpuprofile of each window; BENCH_HEAP_PROFILE=dir: a sampling
+// heap profile of each window, of what outlived the young generation (bench/lib/heap-profile.ts).
 //
 //   POSTGRES_URL=… REDIS_URL=… npm run bench:feed:server
 //   npm run bench:feed:server -- --videos 5000 --viewers 500 --seconds 10 --profile embedded
@@ -48,6 +49,7 @@ import { startFlick } from "../../services/start.js";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
 import { startCpuProfile } from "../lib/cpu-profile.js";
 import { heapCheckpoint } from "../lib/heap-snapshot.js";
+import { startHeapProfile } from "../lib/heap-profile.js";
 import { mainThreadCpuMs } from "../lib/thread-cpu.js";
 import { isolatedServerEngines } from "../lib/isolated-engines.js";
 import { stageAssets } from "../sim/assets.js";
@@ -240,6 +242,7 @@ for (const rate of RATES) {
   const main0 = mainThreadCpuMs();
   const loadBefore = loadavg()[0]!;
   const profiler = await startCpuProfile(`feed-server-${profile}-${rate}`);
+  const heapProfiler = await startHeapProfile(`feed-server-${profile}-${rate}`);
   loop.enable();
   recording = true;
   worker.postMessage({ type: "go" } satisfies ControlMessage);
@@ -250,6 +253,7 @@ for (const rate of RATES) {
   const main1 = mainThreadCpuMs();
   const rss = process.memoryUsage().rss;
   await profiler?.stop();
+  await heapProfiler?.stop();
   const load1 = loadavg();
   log(`window at ${rate}/s: ${done.latencies.length} requests in ${done.elapsedSeconds.toFixed(1)} s, ${done.errors} errors${done.firstError ? `, first: ${done.firstError}` : ""}; load average after: ${load1.map((l) => l.toFixed(2)).join(" ")}`);
   const lat = done.latencies;
