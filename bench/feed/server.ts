@@ -20,8 +20,9 @@
 // Server-side latency: the RPC span of the server's tracing interceptor (outermost
 // Connect interceptor: auth → validation → handler; not HTTP/2 framing nor response
 // serialisation), collected by a minimal OpenTelemetry tracer provider registered here.
-// `npm run bench:feed:server` gives node the platform's young-generation size
-// (--max-semi-space-size=64, as `npm start` and the image do: see the Dockerfile).
+// `npm run bench:feed:server` gives node the platform's young-generation size and
+// pretenuring (--max-semi-space-size=64 --no-allocation-site-pretenuring, as `npm start`
+// and the image do: see the Dockerfile).
 // The bench's own simulated world is built inside setUp() and dropped when it returns,
 // so the server's heap in the windows is the platform's (the worker keeps its own copy).
 // BENCH_HEAP_SNAPSHOT=dir: after the history, three timed full GCs, the old generation's

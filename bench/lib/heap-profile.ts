@@ -12,7 +12,7 @@ export async function startHeapProfile(name: string): Promise<{ stop(): Promise<
   const session = new Session();
   session.connect();
   await session.post("HeapProfiler.enable");
-  await session.post("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+  await session.post("HeapProfiler.startSampling", { samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
   return {
     async stop() {
       const { profile } = await session.post("HeapProfiler.stopSampling");
