@@ -20,8 +20,15 @@
 // Server-side latency: the RPC span of the server's tracing interceptor (outermost
 // Connect interceptor: auth → validation → handler; not HTTP/2 framing nor response
 // serialisation), collected by a minimal OpenTelemetry tracer provider registered here.
-// `npm run bench:feed:server` gives node the platform's young-generation size
-// (--max-semi-space-size=64, as `npm start` and the image do: see the Dockerfile).
+// `npm run bench:feed:server` gives node the platform's young-generation size and
+// pretenuring (--max-semi-space-size=64 --no-allocation-site-pretenuring, as `npm start`
+// and the image do: see the Dockerfile).
+// The bench's own simulated world is built inside setUp() and dropped when it returns,
+// so the server's heap in the windows is the platform's (the worker keeps its own copy).
+// BENCH_HEAP_SNAPSHOT=dir: after the history, three timed full GCs, the old generation's
+// size and a .heapsnapshot of the server's thread (bench/lib/heap-snapshot.ts);
+// BENCH_CPU_PROFILE=dir: a .cpuprofile of each window; BENCH_HEAP_PROFILE=dir: a sampling
+// heap profile of each window, of what outlived the young generation (bench/lib/heap-profile.ts).
 //
 //   POSTGRES_URL=… REDIS_URL=… npm run bench:feed:server
 //   npm run bench:feed:server -- --videos 5000 --viewers 500 --seconds 10 --profile embedded
@@ -42,6 +49,8 @@ import { INVALID_SPAN_CONTEXT, trace, type Span, type SpanContext, type Tracer, 
 import { startFlick } from "../../services/start.js";
 import { percentile, printJson, printTable, type Row } from "../lib/report.js";
 import { startCpuProfile } from "../lib/cpu-profile.js";
+import { heapCheckpoint } from "../lib/heap-snapshot.js";
+import { startHeapProfile } from "../lib/heap-profile.js";
 import { mainThreadCpuMs } from "../lib/thread-cpu.js";
 import { isolatedServerEngines } from "../lib/isolated-engines.js";
 import { stageAssets } from "../sim/assets.js";
@@ -143,8 +152,6 @@ process.env.FLICK_MEDIA_BLOB_DIR = blobDir;
 const { world: wp, run: rp } = configFrom(undefined, { viewers: VIEWERS, backgroundViewers: 0, seed: 11 });
 wp.videos = VIDEOS;
 wp.creators = Math.max(500, Math.round(VIDEOS / 40));
-const world = buildWorld(wp, rp);
-log(`world: ${world.videos.size} videos, ${world.creators.length} creators, ${world.sounds.length} sounds, ${world.viewers.length} viewers`);
 
 const keys = ephemeralKeys();
 const signer = new TokenSigner(keys, { issuer: "flick", audience: "flick-api", ttlSeconds: 24 * 3600 });
@@ -152,43 +159,58 @@ const flick = await startFlick(loadConfig(env), { keys, services: ["identity", "
 const baseUrl = `http://127.0.0.1:${flick.server.port}`;
 log(`flick (${profile}) listening on ${baseUrl}`);
 
-// ---- accounts: AccountRegistered appended straight to the event store (no hashing) ----
-let t = performance.now();
-const codec = createProtobufCodec<Message>(createRegistry(file_flick_events_v1_identity));
 const store = flick.platform.events;
 const tag = `fb${randomUUID().replace(/-/g, "").slice(0, 6)}`;
-const register = async (name: string) => {
-  const userId = `usr_${name}`;
-  const now = timestampFromDate(new Date());
-  await store.append(`account-${userId}`, [{ id: randomUUID(), ...codec.encode(create(AccountRegisteredSchema, { userId, username: name, displayName: name, occurredAt: now })) }], "any");
-  return userId;
+const settle = async (timeoutMs: number) => {
+  const marker = await store.append(`settle-${randomUUID()}`, [{ id: randomUUID(), type: "bench.Settled", data: new TextEncoder().encode("{}"), contentType: "application/json" }], "no_stream");
+  await Promise.all(flick.platform.readModels().map((m) => m.waitFor(marker.checkpoint, timeoutMs)));
 };
-const creatorIds = await pool(world.creators, 64, (_c, i) => register(`${tag}c${i}`));
-const viewerIds = await pool(world.viewers, 64, (_s, i) => register(`${tag}v${i}`));
-const adminId = await register(`${tag}admin`);
-const marker = await store.append(`settle-${randomUUID()}`, [{ id: randomUUID(), type: "bench.Settled", data: new TextEncoder().encode("{}"), contentType: "application/json" }], "no_stream");
-await Promise.all(flick.platform.readModels().map((m) => m.waitFor(marker.checkpoint, 120_000)));
-const api = apiOn(connectTransport(baseUrl));
-const account = async (userId: string, role: "user" | "admin") =>
-  new Account(api, userId, userId, { accessToken: (await signer.sign(userId, role)).token } as AuthTokens, "127.0.0.1", tag);
-const admin = await account(adminId, "admin");
-const creators = await Promise.all(creatorIds.map((u) => account(u, "user")));
-const tokens = await Promise.all(viewerIds.map(async (u) => (await signer.sign(u, "user")).token));
-const accountsS = (performance.now() - t) / 1000;
-log(`accounts: ${creatorIds.length} creators, ${viewerIds.length} viewers in ${accountsS.toFixed(1)} s`);
 
-// ---- 1. catalogue ----
-t = performance.now();
-const catalogue = await loadCatalogue(api, admin, world, creators, tag, "original", (s) => log(s.trim()));
-const fresh = await account(await register(`${tag}fresh`), "user");
-await waitForFeed(api, fresh, 30 * 60_000);
-const importS = (performance.now() - t) / 1000;
-log(`catalogue: ${VIDEOS} videos imported and served by For You in ${importS.toFixed(1)} s (RSS ${mb(process.memoryUsage().rss)} MB)`);
+// The accounts and the catalogue are set up in a function of their own: the simulated
+// world (~430k objects at 100k videos), the catalogue's ids and the client's accounts are
+// the bench's, not the platform's. Nothing outside it keeps them, so they are garbage
+// once it returns, and the major GCs of the measured windows do not mark them (the
+// worker builds its own copy of the world from the same seed, on its own heap).
+async function setUp(): Promise<{ worker: Worker; importS: number }> {
+  const world = buildWorld(wp, rp);
+  log(`world: ${world.videos.size} videos, ${world.creators.length} creators, ${world.sounds.length} sounds, ${world.viewers.length} viewers`);
 
-// ---- 2. history (worker) ----
-t = performance.now();
-const input: LoadInput = { baseUrl, tokens, ids: catalogue.ids, world: wp, run: { seed: rp.seed, viewers: rp.viewers, backgroundViewers: rp.backgroundViewers }, history: HISTORY, concurrency: CONCURRENCY, rates: RATES, seconds: SECONDS, tag };
-const worker = new Worker(new URL("./load.worker.ts", import.meta.url), { workerData: input });
+  // ---- accounts: AccountRegistered appended straight to the event store (no hashing) ----
+  let t = performance.now();
+  const codec = createProtobufCodec<Message>(createRegistry(file_flick_events_v1_identity));
+  const register = async (name: string) => {
+    const userId = `usr_${name}`;
+    const now = timestampFromDate(new Date());
+    await store.append(`account-${userId}`, [{ id: randomUUID(), ...codec.encode(create(AccountRegisteredSchema, { userId, username: name, displayName: name, occurredAt: now })) }], "any");
+    return userId;
+  };
+  const creatorIds = await pool(world.creators, 64, (_c, i) => register(`${tag}c${i}`));
+  const viewerIds = await pool(world.viewers, 64, (_s, i) => register(`${tag}v${i}`));
+  const adminId = await register(`${tag}admin`);
+  await settle(120_000);
+  const api = apiOn(connectTransport(baseUrl));
+  const account = async (userId: string, role: "user" | "admin") =>
+    new Account(api, userId, userId, { accessToken: (await signer.sign(userId, role)).token } as AuthTokens, "127.0.0.1", tag);
+  const admin = await account(adminId, "admin");
+  const creators = await Promise.all(creatorIds.map((u) => account(u, "user")));
+  const tokens = await Promise.all(viewerIds.map(async (u) => (await signer.sign(u, "user")).token));
+  const accountsS = (performance.now() - t) / 1000;
+  log(`accounts: ${creatorIds.length} creators, ${viewerIds.length} viewers in ${accountsS.toFixed(1)} s`);
+
+  // ---- 1. catalogue ----
+  t = performance.now();
+  const catalogue = await loadCatalogue(api, admin, world, creators, tag, "original", (s) => log(s.trim()));
+  const fresh = await account(await register(`${tag}fresh`), "user");
+  await waitForFeed(api, fresh, 30 * 60_000);
+  const importS = (performance.now() - t) / 1000;
+  log(`catalogue: ${VIDEOS} videos imported and served by For You in ${importS.toFixed(1)} s (RSS ${mb(process.memoryUsage().rss)} MB)`);
+
+  // ---- 2. history: the worker starts on it (the input is copied to it, not kept here) ----
+  const input: LoadInput = { baseUrl, tokens, ids: catalogue.ids, world: wp, run: { seed: rp.seed, viewers: rp.viewers, backgroundViewers: rp.backgroundViewers }, history: HISTORY, concurrency: CONCURRENCY, rates: RATES, seconds: SECONDS, tag };
+  return { worker: new Worker(new URL("./load.worker.ts", import.meta.url), { workerData: input }), importS };
+}
+const { worker, importS } = await setUp();
+let t = performance.now();
 const next = <K extends LoadMessage["type"]>(type: K) =>
   new Promise<Extract<LoadMessage, { type: K }>>((resolve, reject) => {
     const on = (m: LoadMessage) => {
@@ -206,10 +228,10 @@ log(`history: ${history.views} views over ${history.pages} pages by ${VIEWERS} v
 // Let the projections catch up with the history before the window (the views' effects
 // reach the live model asynchronously; a backlog would be measured as feed latency).
 t = performance.now();
-const settled = await store.append(`settle-${randomUUID()}`, [{ id: randomUUID(), type: "bench.Settled", data: new TextEncoder().encode("{}"), contentType: "application/json" }], "no_stream");
-await Promise.all(flick.platform.readModels().map((m) => m.waitFor(settled.checkpoint, 10 * 60_000)));
+await settle(10 * 60_000);
 log(`projections caught up in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 await new Promise((r) => setTimeout(r, 2_000));
+heapCheckpoint(`feed-server-${profile}-after-history`, log);
 
 // ---- 3. measured windows, one per rate ----
 const r2 = (n: number) => Number(n.toFixed(2));
@@ -221,6 +243,7 @@ for (const rate of RATES) {
   const main0 = mainThreadCpuMs();
   const loadBefore = loadavg()[0]!;
   const profiler = await startCpuProfile(`feed-server-${profile}-${rate}`);
+  const heapProfiler = await startHeapProfile(`feed-server-${profile}-${rate}`);
   loop.enable();
   recording = true;
   worker.postMessage({ type: "go" } satisfies ControlMessage);
@@ -231,6 +254,7 @@ for (const rate of RATES) {
   const main1 = mainThreadCpuMs();
   const rss = process.memoryUsage().rss;
   await profiler?.stop();
+  await heapProfiler?.stop();
   const load1 = loadavg();
   log(`window at ${rate}/s: ${done.latencies.length} requests in ${done.elapsedSeconds.toFixed(1)} s, ${done.errors} errors${done.firstError ? `, first: ${done.firstError}` : ""}; load average after: ${load1.map((l) => l.toFixed(2)).join(" ")}`);
   const lat = done.latencies;

@@ -21,11 +21,26 @@ export class TtlCache<V> {
     return e.value;
   }
 
+  /** Entries held, expired ones not yet dropped included. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   set(key: string, value: V): void {
     if (this.ttlMs <= 0) return;
+    const now = this.now();
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expires: now + this.ttlMs });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    // Expired entries go as new ones arrive, oldest first (entries are in the order they
+    // were set, which with one TTL is the order they expire: the first one still live
+    // ends the sweep). Otherwise an entry read once stayed until maxEntries newer ones
+    // pushed it out: after a burst of views, ~70k dead entries (~430k objects with
+    // their keys and values) sat in the old generation for every major GC to mark.
+    for (const [k, e] of this.entries) {
+      if (e.expires > now) break;
+      this.entries.delete(k);
+    }
   }
 
   delete(key: string): void {

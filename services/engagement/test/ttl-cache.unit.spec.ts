@@ -32,6 +32,25 @@ describe("TtlCache", () => {
     expect((await cache.getMany(["x"], load)).get("x")).toBe(2);
   });
 
+  it("drops expired entries as new ones are set, so a burst of keys read once does not stay", () => {
+    let now = 0;
+    const cache = new TtlCache<number>(1_000, 100, () => now);
+    for (let i = 0; i < 50; i++) cache.set(`old${i}`, i);
+    now = 500;
+    cache.set("mid", 0);
+    expect(cache.size).toBe(51);
+    now = 1_000;
+    cache.set("new", 1);
+    expect(cache.size).toBe(2);
+    expect(cache.get("old0")).toBeUndefined();
+    expect(cache.get("mid")).toBe(0);
+    expect(cache.get("new")).toBe(1);
+    now = 1_500;
+    cache.set("mid", 2); // set again: it moves behind "new" and lives on
+    expect(cache.size).toBe(2);
+    expect(cache.get("mid")).toBe(2);
+  });
+
   it("fails the callers sharing a failed load, and keeps no failure for the next", async () => {
     const cache = new TtlCache<string>(1_000);
     const failing = cache.getMany(["k"], async () => Promise.reject(new Error("store down")));

@@ -116,7 +116,9 @@ export class LiveModel {
           const old = m.videos.get(media.videoId);
           if (!old) return;
           if (media.changedFields.includes("hashtags") || media.changedFields.includes("caption")) {
-            m.upsertVideo({ ...old, hashtags: media.hashtags, caption: media.caption, visibility: visibilityOf(media.privacy) });
+            // The model keeps neither hashtags nor caption: the event brings both.
+            const { videoId, creatorId, soundId, durationMs, createdAt } = old;
+            m.upsertVideo({ videoId, creatorId, soundId, durationMs, createdAt, hashtags: media.hashtags, caption: media.caption, visibility: visibilityOf(media.privacy) });
           } else m.setVisibility(media.videoId, visibilityOf(media.privacy));
           return;
         }

@@ -23,22 +23,54 @@ import { endianness } from "node:os";
 import type { Index } from "usearch";
 import type { CompiledFilter } from "../internal/filter.js";
 import { dot, normalizeInPlace, TopK } from "../internal/vector-math.js";
-import type { CollectionSpec, ScoredId, SearchHit, VectorPayload } from "../vector-index.port.js";
+import type { CollectionSpec, ScoredId, SearchHit, VectorPayload, Visibility } from "../vector-index.port.js";
 import type { ResolvedHnswOptions } from "./hnsw.options.js";
 import { VectorSlab } from "./vector-slab.js";
 
-interface StoredRecord {
-  readonly id: string;
-  slot: number;
+/**
+ * A record: its payload's fields are its own (it is the VectorPayload the filter reads),
+ * its norm and creation time are in the slab by slot (see vector-slab.ts) — one object per
+ * vector instead of a record, a payload and two heap numbers.
+ */
+class StoredRecord implements VectorPayload {
   /** Bumped on every write; 0 once deleted. A graph entry is valid only for the version it was added with. */
-  version: number;
+  version = 0;
   /** The current version is in the graph (else the record is in the delta). */
-  inGraph: boolean;
+  inGraph = false;
   /** Waiting in the append queue. */
-  queued: boolean;
+  queued = false;
+  creatorId = "";
+  soundId: string | null = null;
+  visibility: Visibility = "public";
+
+  constructor(
+    private readonly slab: VectorSlab,
+    readonly id: string,
+    readonly slot: number,
+  ) {}
+
+  get createdAt(): number {
+    return this.slab.createdAt[this.slot]!;
+  }
+
   /** Length before normalisation (cosine), so get() can return the vector as written. */
-  norm: number;
-  payload: VectorPayload;
+  get norm(): number {
+    return this.slab.norms[this.slot]!;
+  }
+
+  /** `p` as checkPayload() shaped it. */
+  write(p: VectorPayload, norm: number): void {
+    this.creatorId = p.creatorId;
+    this.soundId = p.soundId ?? null;
+    this.visibility = p.visibility;
+    this.slab.createdAt[this.slot] = p.createdAt;
+    this.slab.norms[this.slot] = norm;
+  }
+
+  /** A copy of the payload, in checkPayload()'s shape. */
+  payload(): VectorPayload {
+    return { creatorId: this.creatorId, soundId: this.soundId, createdAt: this.createdAt, visibility: this.visibility };
+  }
 }
 
 export interface Snapshot {
@@ -131,7 +163,7 @@ export class CollectionState {
     const norm = this.spec.metric === "cosine" ? normalizeInPlace(vector) : 1;
     let rec = this.records.get(id);
     if (rec === undefined) {
-      rec = { id, slot: this.slab.alloc(), version: 0, inGraph: false, queued: false, norm, payload };
+      rec = new StoredRecord(this.slab, id, this.slab.alloc());
       this.records.set(id, rec);
     } else if (rec.inGraph) {
       rec.inGraph = false;
@@ -139,8 +171,7 @@ export class CollectionState {
     }
     this.slab.write(rec.slot, vector);
     rec.version = this.nextVersion++;
-    rec.norm = norm;
-    rec.payload = payload;
+    rec.write(payload, norm);
     this.delta.add(rec);
     if (!rec.queued) {
       rec.queued = true;
@@ -283,7 +314,7 @@ export class CollectionState {
 
   /** The k nearest passing the filter, nearest first, with a copy of their payloads. */
   search(query: Float32Array, k: number, filter: CompiledFilter): SearchHit[] {
-    return this.nearest(query, k, filter).map(({ score, item }) => ({ id: item.id, score, payload: { ...item.payload } }));
+    return this.nearest(query, k, filter).map(({ score, item }) => ({ id: item.id, score, payload: item.payload() }));
   }
 
   /** `query` must already be normalised for cosine collections. */
@@ -312,7 +343,7 @@ export class CollectionState {
         const ordinal = low === undefined ? Number(found[j]!) : low[2 * j]!;
         const rec = graph.records[ordinal];
         if (rec === undefined || rec.version !== graph.versions[ordinal]) continue;
-        if (!filter.passes(rec.id, rec.payload)) continue;
+        if (!filter.passes(rec.id, rec)) continue;
         passing++;
         graphHits.offer(this.score(rec, query), rec);
       }
@@ -336,7 +367,7 @@ export class CollectionState {
   }
 
   private consider(rec: StoredRecord, query: Float32Array, filter: CompiledFilter, hits: TopK<StoredRecord>): void {
-    if (!filter.passes(rec.id, rec.payload)) return;
+    if (!filter.passes(rec.id, rec)) return;
     hits.offer(this.score(rec, query), rec);
   }
 

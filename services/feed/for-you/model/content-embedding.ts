@@ -112,12 +112,17 @@ export class ContentEmbedding {
 
   /** The content vector of a video (length 1). */
   embed(tokens: TokenList): Float32Array {
-    const v = zeros();
+    return this.embedInto(tokens, zeros());
+  }
+
+  /** embed() into `out` (DIM long, overwritten); returns it. */
+  embedInto(tokens: TokenList, out: Float32Array): Float32Array {
+    out.fill(0);
     for (let i = 0; i < tokens.length; i += 2) {
       const t = tokens[i]!;
-      addScaled(v, this.embedded[t] ?? this.rand(t), tokens[i + 1]! * this.idf(t));
+      addScaled(out, this.embedded[t] ?? this.rand(t), tokens[i + 1]! * this.idf(t));
     }
-    return normalize(v);
+    return normalize(out);
   }
 }
 

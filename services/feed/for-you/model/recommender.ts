@@ -13,10 +13,12 @@ import { nextAllowed, type Served } from "./diversity.js";
 import { FEATURES, features, Ranker, type FeatureVector } from "./ranker.js";
 import { Repetition } from "./repetition.js";
 import { videoTokens, type TokenList } from "./tokens.js";
-import { addScaled, dot, normalize, zeros } from "./vectors.js";
+import { addScaled, DIM, dot, normalize, zeros } from "./vectors.js";
+import { VideoColumns, VideoEntry, type Visibility } from "./video-entry.js";
 import { defaultViewerParams, ViewerModel, type ViewerModelParams } from "./viewer-model.js";
 
-export type Visibility = "public" | "friends" | "private";
+export type { Visibility };
+export { VideoEntry };
 
 export interface VideoFacts {
   videoId: string;
@@ -28,19 +30,6 @@ export interface VideoFacts {
   /** Epoch ms. */
   createdAt: number;
   visibility: Visibility;
-}
-
-export interface VideoEntry extends VideoFacts {
-  tokens: TokenList;
-  vector: Float32Array;
-  views: number;
-  completions: number;
-  /** Watch-throughs beyond what the ranker expected without appeal, and that expectation's information (Σ p(1−p)). */
-  surprise: number;
-  information: number;
-  /** Sum of the (unit) tastes of viewers who watched it through: its behavioural side. */
-  audience: Float32Array | undefined;
-  audienceSize: number;
 }
 
 interface CreatorStats {
@@ -154,10 +143,14 @@ interface Scored {
 
 export class Recommender {
   readonly videos = new Map<string, VideoEntry>();
+  /** The videos' numbers and vectors, by slot (see video-entry.ts). */
+  private readonly columns = new VideoColumns();
+  /** Where refresh() computes every video's next vector, a row each (kept between refreshes). */
+  private scratch = new Float32Array(0);
   private readonly creators = new Map<string, CreatorStats>();
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly coWatched = new Map<string, Map<string, number>>();
-  /** Creator and sound ids and hashtags, each string kept once (see upsertVideo). */
+  /** Creator and sound ids, each string kept once (see upsertVideo). */
   private readonly ids = new Map<string, string>();
   private readonly embedding = new ContentEmbedding();
   readonly ranker = new Ranker();
@@ -188,29 +181,23 @@ export class Recommender {
     this.embedding.add(tokens);
     this.embedding.refreshTokens(tokens);
     if (old) this.epoch++;
-    // Every field spelt out rather than spread from `f`: the object then holds them all
-    // itself (a spread's extra fields went to a second, out-of-object array per video),
-    // and its creator, sound and hashtag strings are shared with the other videos' (each
-    // event decodes its own copies).
-    const entry: VideoEntry = {
-      videoId: f.videoId,
-      creatorId: this.shared(f.creatorId),
-      soundId: this.shared(f.soundId),
-      hashtags: f.hashtags.map((h) => this.shared(h)),
-      caption: f.caption,
-      durationMs: f.durationMs,
-      createdAt: Math.round(f.createdAt),
-      visibility: f.visibility,
-      tokens,
-      vector: this.contentVector(tokens),
-      views: old?.views ?? 0,
-      completions: old?.completions ?? 0,
-      surprise: old?.surprise ?? 0,
-      information: old?.information ?? 0,
-      audience: old?.audience,
-      audienceSize: old?.audienceSize ?? 0,
-    };
+    // Its creator and sound strings are shared with the other videos' (each event decodes
+    // its own copies). An update keeps the slot, and with it the appeal evidence.
+    const slot = old ? old.slot : this.allocSlot();
+    this.columns.createdAt[slot] = Math.round(f.createdAt);
+    const vector = old ? old.vector : this.columns.vectorAt(slot);
+    vector.set(this.contentVector(tokens));
+    if (old) this.columns.releaseTokens(old.tokenCount);
+    const tokenStart = this.columns.appendTokens(tokens);
+    const entry = new VideoEntry(this.columns, slot, f.videoId, this.shared(f.creatorId), this.shared(f.soundId), f.durationMs, f.visibility, tokenStart, tokens.length, vector);
+    if (old) {
+      entry.views = old.views;
+      entry.completions = old.completions;
+      entry.audience = old.audience;
+      entry.audienceSize = old.audienceSize;
+    }
     this.videos.set(f.videoId, entry);
+    if (old) this.columns.compactTokens(this.videos.values());
     this.changed.add(f.videoId);
     this.trackPublic(f.videoId, f.visibility === "public");
     if (!old) {
@@ -249,6 +236,9 @@ export class Recommender {
     if (!v) return;
     this.embedding.forget(v.tokens);
     this.videos.delete(videoId);
+    this.columns.release(v.slot);
+    this.columns.releaseTokens(v.tokenCount);
+    this.columns.compactTokens(this.videos.values());
     this.changed.add(videoId);
     this.trackPublic(videoId, false);
     const c = this.creators.get(v.creatorId);
@@ -337,20 +327,27 @@ export class Recommender {
   refresh(): void {
     this.embedding.refresh();
     const mix = this.params.behaviour;
-    const content = new Map<string, Float32Array>();
+    // The next vectors are computed in one scratch array (a row per video, in the map's
+    // order) and copied into the videos' rows: a new Float32Array per video per refresh
+    // was 100k ArrayBuffers every two seconds while views arrived, each kept (so promoted
+    // to the old generation) until the next refresh replaced it.
+    const n = this.videos.size;
+    if (this.scratch.length < n * DIM) this.scratch = new Float32Array(Math.ceil(n * 1.25) * DIM);
+    const content: Float32Array[] = [];
     const center = zeros();
     for (const v of this.videos.values()) {
-      const e = this.embedding.embed(v.tokens);
-      content.set(v.videoId, e);
+      const e = this.embedding.embedInto(v.tokens, this.scratch.subarray(content.length * DIM, (content.length + 1) * DIM));
+      content.push(e);
       addScaled(center, e, 1 / this.videos.size);
     }
     this.center = center;
-    for (const e of content.values()) {
+    for (const e of content) {
       addScaled(e, center, -1);
       normalize(e);
     }
+    let i = 0;
     for (const v of this.videos.values()) {
-      const next = content.get(v.videoId)!;
+      const next = content[i++]!;
       if (v.audience && v.audienceSize > 0) {
         const share = mix * Math.min(1, v.audienceSize / 20);
         const audience = normalize(Float32Array.from(v.audience));
@@ -358,7 +355,7 @@ export class Recommender {
         normalize(next);
       }
       if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
-      v.vector = next;
+      v.vector.set(next);
     }
     this.popular = this.publicIds
       .filter((id) => this.videos.get(id)!.views > 0)
@@ -404,7 +401,8 @@ export class Recommender {
     if (dot(taste, taste) > 1e-12) out.push([taste, this.params.nearest]);
     const last = viewer.finished.at(-1);
     const v = last === undefined ? undefined : this.videos.get(last);
-    if (v) out.push([v.vector, 30]);
+    // A copy: page() searches with it after an await, and a refresh meanwhile rewrites the row.
+    if (v) out.push([v.vector.slice(), 30]);
     return out;
   }
 
@@ -561,12 +559,20 @@ export class Recommender {
     return v;
   }
 
-  /** One string per creator id, sound id or hashtag, whichever event it came from. */
+  /** One string per creator or sound id, whichever event it came from. */
   private shared(id: string): string {
     const known = this.ids.get(id);
     if (known !== undefined) return known;
     this.ids.set(id, id);
     return id;
+  }
+
+  /** A slot for a new video; when the columns grew, every entry's vector view is re-taken on the new array. */
+  private allocSlot(): number {
+    const before = this.columns.vectors;
+    const slot = this.columns.alloc();
+    if (this.columns.vectors !== before) for (const v of this.videos.values()) v.vector = this.columns.vectorAt(v.slot);
+    return slot;
   }
 
   private creator(id: string): CreatorStats {

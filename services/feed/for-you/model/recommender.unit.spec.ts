@@ -86,6 +86,48 @@ describe("recommender", () => {
     expect(page.items.map((i) => i.videoId)).not.toContain("cat3");
     expect(m.takeChangedVectors()).toContain("cat3");
   });
+
+  it("gives a deleted video's slot (numbers, vector row) to the next video, leaving the others' as they were", () => {
+    const m = new Recommender();
+    catalogue(m);
+    m.refresh();
+    m.observeView("u:x", "cat3", 1, 0);
+    m.observeView("u:x", "cat4", 0.2, 0);
+    const before = new Map([...m.videos.values()].map((v) => [v.videoId, { vector: v.vector.slice(), surprise: v.surprise, information: v.information }]));
+    const slot = m.videos.get("cat3")!.slot;
+    m.removeVideo("cat3");
+    m.upsertVideo(video("dog", "dc", ["dogs"], "good dog", { createdAt: 1_700_000_000_123 }));
+    const dog = m.videos.get("dog")!;
+    expect(dog.slot).toBe(slot);
+    expect([dog.createdAt, dog.surprise, dog.information, dog.views]).toEqual([1_700_000_000_123, 0, 0, 0]);
+    expect(dog.vector).not.toEqual(before.get("cat3")!.vector);
+    for (const v of m.videos.values()) {
+      if (v.videoId === "dog") continue;
+      const b = before.get(v.videoId)!;
+      expect([v.vector, v.surprise, v.information]).toEqual([b.vector, b.surprise, b.information]);
+    }
+    expect(before.get("cat4")!.information).toBeGreaterThan(0);
+  });
+
+  it("keeps every video's tokens through updates and deletes (their pool is compacted on the way)", () => {
+    const m = new Recommender();
+    const expected = new Map<string, number[]>();
+    // ~14 numbers a video, 2,000 videos written four times: past the pool's compaction threshold.
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 2000; i++) {
+        const id = `v${i}`;
+        if (round === 3 && i % 3 === 0) {
+          m.removeVideo(id);
+          expected.delete(id);
+          continue;
+        }
+        m.upsertVideo(video(id, `c${i % 50}`, [`t${(i + round) % 40}`, `u${i % 7}`], `caption round${round} words here ${1000 + i}`));
+        expected.set(id, Array.from(m.videos.get(id)!.tokens));
+      }
+    }
+    expect(m.videos.size).toBe(expected.size);
+    for (const [id, tokens] of expected) expect(Array.from(m.videos.get(id)!.tokens)).toEqual(tokens);
+  });
 });
 
 describe("the ranking's arithmetic", () => {

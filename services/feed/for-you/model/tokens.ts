@@ -11,11 +11,12 @@ export interface VideoContent {
 
 /**
  * A video's tokens, flat: token id, weight, token id, weight… (ids from the content
- * embedding's vocabulary). One array per video rather than an object and a string per
- * token: the model keeps it for every video, and at 100k videos those were ~2 million
- * small objects in the old generation for every major GC to mark.
+ * embedding's vocabulary; weights are integers). Numbers rather than an object and a
+ * string per token: the model keeps them for every video (as ranges of one Int32Array:
+ * video-entry.ts), and at 100k videos those were ~2 million small objects in the old
+ * generation for every major GC to mark.
  */
-export type TokenList = readonly number[];
+export type TokenList = ArrayLike<number>;
 
 const STOP = new Set(
   "the and for with this that you your are was were have has had not but from they them what when where which who why how all any can out our get got just like more most some than then too very will its it's his her she him about into over also only new one two".split(" "),

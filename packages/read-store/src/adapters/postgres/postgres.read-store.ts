@@ -7,6 +7,12 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { Pool } from "pg";
 import { type ReadStore, type ReadStoreCapabilities, type StructureSpec } from "../../ports/read-store.port.js";
 import { checkSpec } from "../../internal/names.js";
+import { perSpec } from "../../internal/per-spec.js";
+import type { CacheSpec } from "../../ports/cache.port.js";
+import type { CounterSpec } from "../../ports/counters.port.js";
+import type { SetSpec } from "../../ports/sets.port.js";
+import type { SortedSetSpec } from "../../ports/sorted-sets.port.js";
+import type { TableSchema } from "../../ports/table.port.js";
 import { createPostgresCache, postgresCache, postgresCacheTables } from "./postgres.cache.js";
 import { createPostgresCounters, postgresCounterTables, postgresCounters } from "./postgres.counters.js";
 import type { EventIdMode } from "./postgres.dedupe.js";
@@ -100,11 +106,11 @@ export function createPostgresReadStore(options: PostgresReadStoreOptions): Read
         for (const t of tables) await sql.query(`DROP TABLE IF EXISTS ${tableName(schema, t)}`);
       }
     },
-    table: (spec) => (checkSpec(spec), postgresTable(sql, schema, spec)),
-    counters: (spec) => (checkSpec(spec), postgresCounters(sql, schema, spec, mode)),
-    sets: (spec) => (checkSpec(spec), postgresSets(sql, schema, spec)),
-    sortedSets: (spec) => (checkSpec(spec), postgresSortedSets(sql, schema, spec, mode)),
-    cache: (spec) => (checkSpec(spec), postgresCache(sql, schema, spec)),
+    table: perSpec((spec: TableSchema) => (checkSpec(spec), postgresTable(sql, schema, spec))) as ReadStore["table"],
+    counters: perSpec((spec: CounterSpec) => (checkSpec(spec), postgresCounters(sql, schema, spec, mode))),
+    sets: perSpec((spec: SetSpec) => (checkSpec(spec), postgresSets(sql, schema, spec))),
+    sortedSets: perSpec((spec: SortedSetSpec) => (checkSpec(spec), postgresSortedSets(sql, schema, spec, mode))),
+    cache: perSpec((spec: CacheSpec) => (checkSpec(spec), postgresCache(sql, schema, spec))),
     pubsub: postgresPubSub(sql, notifications),
     async close() {
       await notifications?.close();

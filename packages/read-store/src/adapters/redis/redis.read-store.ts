@@ -6,6 +6,11 @@
 import { Redis } from "ioredis";
 import { UnsupportedPortError, type ReadStore, type ReadStoreCapabilities, type StructureSpec } from "../../ports/read-store.port.js";
 import { checkSpec } from "../../internal/names.js";
+import { perSpec } from "../../internal/per-spec.js";
+import type { CacheSpec } from "../../ports/cache.port.js";
+import type { CounterSpec } from "../../ports/counters.port.js";
+import type { SetSpec } from "../../ports/sets.port.js";
+import type { SortedSetSpec } from "../../ports/sorted-sets.port.js";
 import { redisCache } from "./redis.cache.js";
 import { redisCounters } from "./redis.counters.js";
 import { checkPrefix, deleteMatching, globEscape, type RedisClient } from "./redis.keys.js";
@@ -58,10 +63,10 @@ export function createRedisReadStore(options: RedisReadStoreOptions): ReadStore 
     table: () => {
       throw new UnsupportedPortError("redis", "wide-column tables");
     },
-    counters: (spec) => (checkSpec(spec), redisCounters(redis, prefix, spec)),
-    sets: (spec) => (checkSpec(spec), redisSets(redis, prefix, spec)),
-    sortedSets: (spec) => (checkSpec(spec), redisSortedSets(redis, prefix, spec)),
-    cache: (spec) => (checkSpec(spec), redisCache(redis, prefix, spec)),
+    counters: perSpec((spec: CounterSpec) => (checkSpec(spec), redisCounters(redis, prefix, spec))),
+    sets: perSpec((spec: SetSpec) => (checkSpec(spec), redisSets(redis, prefix, spec))),
+    sortedSets: perSpec((spec: SortedSetSpec) => (checkSpec(spec), redisSortedSets(redis, prefix, spec))),
+    cache: perSpec((spec: CacheSpec) => (checkSpec(spec), redisCache(redis, prefix, spec))),
     pubsub,
     async close() {
       await pubsub.close();
