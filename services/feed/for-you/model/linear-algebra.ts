@@ -26,16 +26,18 @@ export function choleskyInPlace(a: Float64Array, n: number): Float64Array {
   return a;
 }
 
-/** x with L·Lᵀ·x = b, for the packed factor L. */
-export function solveCholesky(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
-  const y = new Float64Array(n);
+/**
+ * x with L·Lᵀ·x = b, for the packed factor L. `y` and `x` may be passed in (length ≥ n) so
+ * a hot loop allocates nothing: each Float64Array over 64 bytes is an off-heap buffer
+ * that the garbage collector tracks and sweeps one by one.
+ */
+export function solveCholesky(l: Float64Array, n: number, b: ArrayLike<number>, y = new Float64Array(n), x = new Float64Array(n)): Float64Array {
   for (let i = 0; i < n; i++) {
     const ri = rowStart(i);
     let s = b[i]!;
     for (let k = 0; k < i; k++) s -= l[ri + k]! * y[k]!;
     y[i] = s / l[ri + i]!;
   }
-  const x = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
     let s = y[i]!;
     for (let k = i + 1; k < n; k++) s -= l[rowStart(k) + i]! * x[k]!;

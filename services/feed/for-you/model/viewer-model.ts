@@ -41,6 +41,12 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** Where uncertainty() does its forward substitution (synchronous, so one buffer serves every viewer). */
 const scratch = new Float64Array(N);
+/**
+ * fit()'s working vectors, shared for the same reason: a page refits its viewer, and each
+ * typed array over 64 bytes is an off-heap buffer with a tracking object of its own that
+ * the garbage collector sweeps — a handful per page was thousands a second at 200 pages/s.
+ */
+const work = { ws: new Float64Array(0), u: new Float64Array(N), g: new Float64Array(N), x: new Float64Array(N), y: new Float64Array(N), delta: new Float64Array(N) };
 
 interface Fit {
   epoch: number;
@@ -95,18 +101,20 @@ export class ViewerModel {
     const { gamma, lambda, steps } = this.params;
     const n = this.videoIds.length;
     const vs: (Float32Array | undefined)[] = this.videoIds.map((id) => vectorOf(id));
-    const ws = new Float64Array(n);
+    if (work.ws.length < n) work.ws = new Float64Array(Math.max(n, 64));
+    const { ws, u, g, x, y, delta } = work;
     const evidence = this.evidence;
     for (let k = n - 1, w = 1; k >= 0; k--, w *= gamma) ws[k] = w * evidence[3 * k + 2]!;
-    const u = new Float64Array(N);
+    u.fill(0);
     if (this.fitted) {
       for (let i = 0; i < DIM; i++) u[i] = this.fitted.u[i]!;
       u[DIM] = this.fitted.bias;
     }
-    // One buffer for every step's Hessian, factorised in place: the last one is kept.
-    const h = new Float64Array(packedSize(N));
-    const g = new Float64Array(N);
-    const x = new Float64Array(N);
+    // One buffer for every step's Hessian, factorised in place: the last one is kept. The
+    // previous fit's is reused (17 KB off the V8 heap per viewer; only uncertainty() reads
+    // it, synchronously): a new one per fit was ~3 MB/s of external memory at 200 pages/s,
+    // which V8 answers with extra major collections.
+    const h = this.fitted?.factor ?? new Float64Array(packedSize(N));
     x[DIM] = 1;
     for (let step = 0; step < Math.max(1, steps); step++) {
       h.fill(0);
@@ -133,7 +141,7 @@ export class ViewerModel {
           for (let j = 0; j <= i; j++) h[row + j]! += ci * x[j]!;
         }
       }
-      const delta = solveCholesky(choleskyInPlace(h, N), N, g);
+      solveCholesky(choleskyInPlace(h, N), N, g, y, delta);
       for (let i = 0; i < N; i++) u[i]! += delta[i]!;
     }
     this.fitted = { epoch, views: this.views, u: Float32Array.from(u.subarray(0, DIM)), bias: u[DIM]!, factor: h };
