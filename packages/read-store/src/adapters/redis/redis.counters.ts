@@ -44,6 +44,13 @@ export function redisCounters(redis: RedisClient, prefix: string, spec: CounterS
     },
     async getMany(keys) {
       if (keys.length === 0) return [];
+      // One MGET on a single node: one command object and one reply instead of a pipeline
+      // of GETs (a feed page reads 40 counters; the pipeline's per-command objects were most
+      // of what a page left in the old generation, by bench:feed:server's heap profile).
+      if (!redis.isCluster) {
+        const values = await redis.mget(keys.map(valueKey));
+        return values.map((value) => Number(value ?? 0));
+      }
       // GETs in a pipeline rather than MGET: in a cluster the keys live in different slots.
       const pipeline = redis.pipeline();
       for (const k of keys) pipeline.get(valueKey(k));
