@@ -137,7 +137,7 @@ async function startServer(run: RunParams, adminName: string, blobDir: string): 
   };
   if (run.profile === "embedded") env.FLICK_DATA_DIR ??= "memory://";
   // The young-generation size and pretenuring `npm start` and the image give Flick (see the Dockerfile).
-  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--no-allocation-site-pretenuring", "--import", "tsx", entry], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--no-allocation-site-pretenuring", "--heap-growing-percent=100", "--import", "tsx", entry], { env, stdio: ["pipe", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.on("data", (d: Buffer) => {
     stderr.push(d.toString());
