@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { Privacy } from "@flick/contracts/flick/video/v1/video_pb";
 import type { ReadStore, ScoredMember } from "@flick/read-store";
 import type { ReadModel } from "../platform/platform.js";
+import { timeSlicer, type Pause } from "../platform/time-slicer.js";
 import type { VideoRow } from "../video/projections/video-catalog.projection.js";
 import { videoRows } from "../video/queries/video-view.js";
 import type { VideoContext } from "../video/video.context.js";
@@ -79,13 +80,15 @@ async function bucketStarts(store: ReadStore, g: Granularity): Promise<number[]>
 }
 
 /** Activity per video in each window, from the buckets. */
-function activityIn(window: WindowSpec, buckets: Map<string, ScoredMember[]>, starts: number[], nowMs: number): Map<string, Activity> {
+async function activityIn(window: WindowSpec, buckets: Map<string, ScoredMember[]>, starts: number[], nowMs: number, pause: Pause): Promise<Map<string, Activity>> {
   const videos = new Map<string, Activity>();
+  let n = 0;
   for (const start of starts) {
     if (!inWindow(window, start, nowMs)) continue;
     const members = buckets.get(bucketKey(window.granularity, start)) ?? [];
     const weight = bucketWeight(window, start, nowMs);
     for (const { member, score } of members) {
+      if ((++n & 1023) === 0) await pause();
       const colon = member.indexOf(":");
       const videoId = member.slice(colon + 1);
       let a = videos.get(videoId);
@@ -162,15 +165,27 @@ export async function computeTrending(deps: ScorerDeps, now: Date): Promise<{ ra
   const read = await mapLimit(keys, CONCURRENCY, (k) => readAll(store, k));
   const buckets = new Map(keys.map((k, i) => [k, read[i]!]));
 
-  const perWindow = WINDOWS.map((w) => ({ window: w, videos: activityIn(w, buckets, starts.get(w.granularity.name)!, nowMs) }));
-  const ids = [...new Set(perWindow.flatMap((p) => [...p.videos.keys()]))];
+  // It shares the process with the API: summing a week of buckets over 100k videos in one
+  // go held the event loop ~100 ms every refresh (bench:feed:server's slowest pages).
+  const pause = timeSlicer();
+  const perWindow: { window: WindowSpec; videos: Map<string, Activity> }[] = [];
+  for (const w of WINDOWS) perWindow.push({ window: w, videos: await activityIn(w, buckets, starts.get(w.granularity.name)!, nowMs, pause) });
+  await pause();
+  const seen = new Set<string>();
+  for (const p of perWindow) {
+    for (const videoId of p.videos.keys()) seen.add(videoId);
+    await pause();
+  }
+  const ids = [...seen];
   const listings = await listingsOf(deps, store, ids);
   const id = `${nowMs.toString(36)}${randomBytes(3).toString("hex")}`;
   const rankings: Ranking[] = [];
   const make = (kind: RankingKind, w: WindowSpec, entries: Ranking["entries"]) => rankings.push({ id, kind, window: w.name, computedAt: now, entries });
   for (const { window, videos } of perWindow) {
     const scored: { id: string; score: number; views: number; published: boolean; listing: Listing }[] = [];
+    let n = 0;
     for (const [videoId, a] of videos) {
+      if ((++n & 1023) === 0) await pause();
       const listing = listings.get(videoId);
       if (!listing) continue;
       const ageHours = (nowMs - listing.createdAt) / HOUR_MS;
@@ -184,8 +199,11 @@ export async function computeTrending(deps: ScorerDeps, now: Date): Promise<{ ra
         deps.maxRanked,
       ),
     );
+    await pause();
     make("hashtags", window, rankGroups(scored.map((v) => ({ ...v, groups: v.listing.hashtags })), deps.maxRanked));
+    await pause();
     make("sounds", window, rankGroups(scored.map((v) => ({ ...v, groups: v.listing.soundId ? [v.listing.soundId] : [] })), deps.maxRanked));
+    await pause();
   }
   return {
     rankings,

@@ -86,4 +86,14 @@ describe("trending score", () => {
       { id: "z", score: 0, views: 0, videos: 1 },
     ]);
   });
+  it("ranks a long list like a full sort: the best `max` by score, ties by id descending, however many tie at the bound", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    // Scores on a coarse grid, so many tie, and at the bound too.
+    const items = Array.from({ length: 5000 }, (_, i) => ({ id: `v${String(i).padStart(5, "0")}`, score: Math.floor(rnd() * 200) / 10, views: i, videos: 0 }));
+    const full = [...items].sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    for (const max of [1, 10, 100, 1000]) expect(rank(items, max)).toEqual(full.slice(0, max));
+    expect(rank(items, 0)).toEqual([]);
+    expect(rank(items.slice(0, 3), 10).map((r) => r.id)).toEqual(full.filter((r) => ["v00000", "v00001", "v00002"].includes(r.id)).map((r) => r.id));
+  });
 });
