@@ -70,8 +70,18 @@ export class ContentEmbedding {
 
   /** Recomputes every token's embedding from the counts so far. */
   refresh(): void {
+    for (const _ of this.refreshSteps()) {
+      // to the end, at once
+    }
+  }
+
+  /** refresh() in steps (a token's row can be thousands of pairs); tokens added meanwhile are included. */
+  *refreshSteps(): Generator<void, void, void> {
     const next: (Float32Array | undefined)[] = [];
-    for (let t = 0; t < this.tokens.length; t++) next.push(this.embedToken(t));
+    for (let t = 0; t < this.tokens.length; t++) {
+      next.push(this.embedToken(t));
+      if ((t & 31) === 31) yield;
+    }
     this.embedded = next;
   }
 

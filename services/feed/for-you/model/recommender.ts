@@ -161,7 +161,14 @@ export class Recommender {
   private publicAt = new Map<string, number>();
   /** Videos whose vector changed since the last takeChangedVectors(). */
   private changed = new Set<string>();
+  /** Videos whose audience grew since the last refresh (their vectors are re-mixed by the next one). */
+  private remix = new Set<string>();
+  /** Videos added, updated or removed since the last full refresh. */
+  private catalogueChanges = 0;
   private refreshedAtSize = -1;
+  /** refreshBehaviour()'s working vectors. */
+  private readonly nextScratch = zeros();
+  private readonly audienceScratch = zeros();
   /**
    * The mean content vector, subtracted from every video's: what all videos share says
    * nothing about taste, and without it unrelated topics look 0.4 alike.
@@ -186,7 +193,9 @@ export class Recommender {
     const slot = old ? old.slot : this.allocSlot();
     this.columns.createdAt[slot] = Math.round(f.createdAt);
     const vector = old ? old.vector : this.columns.vectorAt(slot);
-    vector.set(this.contentVector(tokens));
+    const content = this.contentVector(tokens);
+    this.columns.content.set(content, slot * DIM);
+    vector.set(content);
     if (old) this.columns.releaseTokens(old.tokenCount);
     const tokenStart = this.columns.appendTokens(tokens);
     const entry = new VideoEntry(this.columns, slot, f.videoId, this.shared(f.creatorId), this.shared(f.soundId), f.durationMs, f.visibility, tokenStart, tokens.length, vector);
@@ -199,6 +208,9 @@ export class Recommender {
     this.videos.set(f.videoId, entry);
     if (old) this.columns.compactTokens(this.videos.values());
     this.changed.add(f.videoId);
+    // An updated video keeps its audience: the next refresh mixes it back in.
+    if (entry.audience) this.remix.add(entry.videoId);
+    this.catalogueChanges++;
     this.trackPublic(f.videoId, f.visibility === "public");
     if (!old) {
       const c = this.creator(f.creatorId);
@@ -240,6 +252,8 @@ export class Recommender {
     this.columns.releaseTokens(v.tokenCount);
     this.columns.compactTokens(this.videos.values());
     this.changed.add(videoId);
+    this.remix.delete(videoId);
+    this.catalogueChanges++;
     this.trackPublic(videoId, false);
     const c = this.creators.get(v.creatorId);
     if (c) c.videos = c.videos.filter((id) => id !== videoId);
@@ -297,6 +311,7 @@ export class Recommender {
           video.audience ??= zeros();
           addScaled(video.audience, taste, 1 / len);
           video.audienceSize++;
+          this.remix.add(videoId);
         }
       }
     }
@@ -321,53 +336,153 @@ export class Recommender {
   // ---- periodic refresh --------------------------------------------------------------
 
   /**
-   * Recomputes token embeddings, every video's vector (content mixed with its audience)
-   * and the popular list. Cheap enough to run every few seconds at 20,000 videos.
+   * The full refresh: recomputes the token embeddings, every video's content vector and
+   * vector (content mixed with its audience) and the popular list. Its cost grows with the
+   * catalogue (~0.35 s at 100k videos), so the server runs it in steps
+   * (refreshInSteps) when the catalogue has changed, and otherwise refreshBehaviour().
    */
   refresh(): void {
-    this.embedding.refresh();
-    const mix = this.params.behaviour;
-    // The next vectors are computed in one scratch array (a row per video, in the map's
+    for (const _ of this.refreshSteps()) {
+      // to the end, at once
+    }
+  }
+
+  /**
+   * The full refresh, awaiting `pause()` between steps so a server goes on serving pages
+   * meanwhile (see services/platform/time-slicer.ts). Events applied between steps are
+   * safe: it refreshes the videos there were when it started, and a video updated or
+   * removed meanwhile keeps what its event gave it.
+   */
+  async refreshInSteps(pause: () => Promise<void> | undefined): Promise<void> {
+    for (const _ of this.refreshSteps()) await pause();
+  }
+
+  private *refreshSteps(): Generator<void, void, void> {
+    // Counted from here: whatever arrives during the steps is for the next refresh.
+    this.catalogueChanges = 0;
+    // Audiences that grow from here are re-mixed by the next refresh; the ones before,
+    // by this one (it mixes every video with its audience).
+    this.remix = new Set();
+    yield* this.embedding.refreshSteps();
+    const entries = [...this.videos.values()];
+    const n = entries.length;
+    const current = (v: VideoEntry) => this.videos.get(v.videoId) === v;
+    // The next vectors are computed in one scratch array (a row per video, in `entries`'
     // order) and copied into the videos' rows: a new Float32Array per video per refresh
-    // was 100k ArrayBuffers every two seconds while views arrived, each kept (so promoted
-    // to the old generation) until the next refresh replaced it.
-    const n = this.videos.size;
+    // was 100k ArrayBuffers every refresh, each kept (so promoted to the old generation)
+    // until the next one replaced it.
     if (this.scratch.length < n * DIM) this.scratch = new Float32Array(Math.ceil(n * 1.25) * DIM);
-    const content: Float32Array[] = [];
+    const scratch = this.scratch;
+    const row = (k: number) => scratch.subarray(k * DIM, (k + 1) * DIM);
     const center = zeros();
-    for (const v of this.videos.values()) {
-      const e = this.embedding.embedInto(v.tokens, this.scratch.subarray(content.length * DIM, (content.length + 1) * DIM));
-      content.push(e);
-      addScaled(center, e, 1 / this.videos.size);
+    let counted = 0;
+    for (let k = 0; k < n; k++) {
+      // A video removed meanwhile may have had its tokens compacted away.
+      if (!current(entries[k]!)) continue;
+      addScaled(center, this.embedding.embedInto(entries[k]!.tokens, row(k)), 1);
+      counted++;
+      if ((k & 255) === 255) yield;
     }
+    for (let i = 0; i < DIM; i++) center[i]! /= Math.max(1, counted);
     this.center = center;
-    for (const e of content) {
-      addScaled(e, center, -1);
-      normalize(e);
-    }
-    let i = 0;
-    for (const v of this.videos.values()) {
-      const next = content[i++]!;
-      if (v.audience && v.audienceSize > 0) {
-        const share = mix * Math.min(1, v.audienceSize / 20);
-        const audience = normalize(Float32Array.from(v.audience));
-        for (let i = 0; i < next.length; i++) next[i] = (1 - share) * next[i]! + share * audience[i]!;
-        normalize(next);
-      }
+    for (let k = 0; k < n; k++) {
+      const v = entries[k]!;
+      if (!current(v)) continue;
+      const next = row(k);
+      addScaled(next, center, -1);
+      normalize(next);
+      this.columns.content.set(next, v.slot * DIM);
+      this.mixAudience(v, next);
       if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
       v.vector.set(next);
+      if ((k & 255) === 255) yield;
     }
-    this.popular = this.publicIds
-      .filter((id) => this.videos.get(id)!.views > 0)
-      .sort((a, b) => this.appeal(this.videos.get(b)!) - this.appeal(this.videos.get(a)!))
-      .slice(0, this.params.popular);
-    this.refreshedAtSize = this.videos.size;
+    this.popular = this.topByAppeal(this.params.popular);
+    this.refreshedAtSize = n;
     this.epoch++;
   }
 
-  /** True when videos arrived since the last refresh. */
-  get stale(): boolean {
-    return this.refreshedAtSize !== this.videos.size || this.changed.size > 0;
+  /**
+   * The behaviour refresh: re-mixes only the videos whose audience grew since the last
+   * refresh (from their content vectors as of the last full one) and recomputes the
+   * popular list — cheap at any catalogue size, so the server runs it every few seconds
+   * while views arrive (the vectors' behavioural side then trails the views by seconds).
+   */
+  refreshBehaviour(): void {
+    if (this.remix.size > 0) {
+      const next = this.nextScratch;
+      for (const id of this.remix) {
+        const v = this.videos.get(id);
+        if (!v) continue;
+        next.set(this.columns.content.subarray(v.slot * DIM, (v.slot + 1) * DIM));
+        this.mixAudience(v, next);
+        if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
+        v.vector.set(next);
+      }
+      this.remix.clear();
+      this.epoch++;
+    }
+    this.popular = this.topByAppeal(this.params.popular);
+  }
+
+  /** Videos added, updated or removed since the last full refresh (their tokens re-weigh the content embedding). */
+  get catalogueChanged(): number {
+    return this.catalogueChanges;
+  }
+
+  /** Videos in the catalogue at the last full refresh (−1 before the first). */
+  get sizeAtRefresh(): number {
+    return this.refreshedAtSize;
+  }
+
+  /** True when views moved some audience since the last refresh, or a vector awaits takeChangedVectors(). */
+  get behaviourStale(): boolean {
+    return this.remix.size > 0 || this.changed.size > 0;
+  }
+
+  /**
+   * Mixes a content vector (length 1, in place) with the video's audience: the mean unit
+   * taste of the viewers who watched it through, weighing up to `behaviour` at 20 of them.
+   */
+  private mixAudience(v: VideoEntry, out: Float32Array): void {
+    if (!v.audience || v.audienceSize <= 0) return;
+    const share = this.params.behaviour * Math.min(1, v.audienceSize / 20);
+    const audience = this.audienceScratch;
+    audience.set(v.audience);
+    normalize(audience);
+    for (let i = 0; i < out.length; i++) out[i] = (1 - share) * out[i]! + share * audience[i]!;
+    normalize(out);
+  }
+
+  /**
+   * The `k` public videos with views of the highest appeal, best first: one pass that keeps
+   * the best k so far in order (sorting every viewed video by appeal computed inside the
+   * comparator was ~2 × n log n appeal lookups; at 100k videos tens of ms a refresh).
+   */
+  private topByAppeal(k: number): string[] {
+    const ids: string[] = [];
+    const scores: number[] = [];
+    for (const id of this.publicIds) {
+      const v = this.videos.get(id)!;
+      if (v.views <= 0) continue;
+      const a = this.appeal(v);
+      if (ids.length === k && a <= scores[k - 1]!) continue;
+      // Binary search for the first score below a (ties keep the earlier video first).
+      let lo = 0;
+      let hi = ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (scores[mid]! >= a) lo = mid + 1;
+        else hi = mid;
+      }
+      ids.splice(lo, 0, v.videoId);
+      scores.splice(lo, 0, a);
+      if (ids.length > k) {
+        ids.pop();
+        scores.pop();
+      }
+    }
+    return ids;
   }
 
   /** Ids whose vector changed (or was removed) since the last call: for the vector index. */

@@ -77,6 +77,76 @@ describe("recommender", () => {
     expect(ids.length).toBeGreaterThan(80);
   });
 
+  it("re-mixes only the vectors whose audience grew (behaviour refresh), as a full refresh of an unchanged catalogue would", () => {
+    const a = new Recommender();
+    const b = new Recommender();
+    for (const m of [a, b]) {
+      catalogue(m);
+      m.refresh();
+      m.takeChangedVectors();
+    }
+    expect(a.behaviourStale).toBe(false);
+    expect(a.catalogueChanged).toBe(0);
+    // Viewers with a history (the audience counts from their tenth view) finish cat videos.
+    for (const m of [a, b]) {
+      for (let u = 0; u < 6; u++) {
+        for (let i = 0; i < 12; i++) m.observeView(`u:${u}`, `cat${i}`, 1, 0);
+        m.observeView(`u:${u}`, "prop1", 1, 0);
+      }
+    }
+    expect(a.behaviourStale).toBe(true);
+    const before = a.videos.get("prop1")!.vector.slice();
+    a.refreshBehaviour();
+    b.refresh();
+    expect(a.behaviourStale).toBe(true); // vectors moved: the index has changes to take
+    const moved = a.takeChangedVectors();
+    expect(moved).toContain("prop1");
+    expect(a.behaviourStale).toBe(false);
+    expect(dot(a.videos.get("prop1")!.vector, before)).toBeLessThan(0.999);
+    for (const [id, v] of a.videos) {
+      const w = b.videos.get(id)!.vector;
+      for (let i = 0; i < v.vector.length; i++) expect(v.vector[i]).toBeCloseTo(w[i]!, 6);
+    }
+    // An upload counts as a catalogue change, for the next full refresh.
+    a.upsertVideo(video("new", "nc", ["cats"], "cat"));
+    expect(a.catalogueChanged).toBe(1);
+    a.refresh();
+    expect(a.catalogueChanged).toBe(0);
+  });
+
+  it("refreshes in steps while events arrive between them: removed videos stay gone, new and updated ones keep their vectors, the rest match a refresh at once", async () => {
+    const a = new Recommender();
+    const b = new Recommender();
+    for (const m of [a, b]) {
+      catalogue(m);
+      m.refresh();
+    }
+    let steps = 0;
+    await a.refreshInSteps(() => {
+      steps++;
+      if (steps === 2) {
+        a.removeVideo("cat3");
+        a.upsertVideo(video("dog", "dc", ["dogs"], "good dog"));
+        a.upsertVideo(video("car5", "cr5", ["cars", "trucks"], "big truck"));
+      }
+      return undefined;
+    });
+    expect(steps).toBeGreaterThan(2);
+    expect(a.videos.has("cat3")).toBe(false);
+    for (const id of ["dog", "car5"]) expect(Math.hypot(...a.videos.get(id)!.vector)).toBeCloseTo(1, 5);
+    // Changes during the steps count toward the next full refresh.
+    expect(a.catalogueChanged).toBe(3);
+    b.refresh();
+    for (const [id, v] of a.videos) {
+      if (["dog", "car5"].includes(id)) continue;
+      expect(dot(v.vector, b.videos.get(id)!.vector), id).toBeGreaterThan(0.95);
+    }
+    a.refresh();
+    expect(a.catalogueChanged).toBe(0);
+    const page = a.pageNow({ viewerKey: "a:s", limit: 50, history: [], exclude: new Set(), visible: () => true, now: 0 });
+    expect(page.items.map((i) => i.videoId)).not.toContain("cat3");
+  });
+
   it("forgets a deleted video", () => {
     const m = new Recommender();
     catalogue(m);

@@ -24,6 +24,12 @@ export class VideoColumns {
   information: Float64Array;
   /** DIM floats per slot. Grows by reallocation: views of the old array must be re-taken. */
   vectors: Float32Array;
+  /**
+   * DIM floats per slot: the content part of the vector (centred, length 1) as of the last
+   * full refresh or the video's arrival, so a behaviour refresh re-mixes only the videos
+   * whose audience moved instead of re-embedding the catalogue.
+   */
+  content: Float32Array;
   /** Every video's tokens (tokens.ts), a range each; a replaced range is dead until compactTokens(). */
   tokenPool = new Int32Array(16384);
   private tokenEnd = 0;
@@ -36,11 +42,17 @@ export class VideoColumns {
     this.surprise = new Float64Array(capacity);
     this.information = new Float64Array(capacity);
     this.vectors = new Float32Array(capacity * DIM);
+    this.content = new Float32Array(capacity * DIM);
   }
 
   /** The slot's row of `vectors` (a view: writes go to the row). */
   vectorAt(slot: number): Float32Array {
     return this.vectors.subarray(slot * DIM, (slot + 1) * DIM);
+  }
+
+  /** The slot's row of `content` (a view; take it anew after a video is added). */
+  contentAt(slot: number): Float32Array {
+    return this.content.subarray(slot * DIM, (slot + 1) * DIM);
   }
 
   /** A slot for a new video, its fields zero. */
@@ -54,6 +66,7 @@ export class VideoColumns {
     this.surprise[slot] = 0;
     this.information[slot] = 0;
     this.vectors.fill(0, slot * DIM, (slot + 1) * DIM);
+    this.content.fill(0, slot * DIM, (slot + 1) * DIM);
     return slot;
   }
 
@@ -106,6 +119,9 @@ export class VideoColumns {
     const vectors = new Float32Array(this.vectors.length * 2);
     vectors.set(this.vectors);
     this.vectors = vectors;
+    const content = new Float32Array(this.content.length * 2);
+    content.set(this.content);
+    this.content = content;
   }
 }
 
