@@ -27,12 +27,16 @@
 // so the server's heap in the windows is the platform's (the worker keeps its own copy).
 // BENCH_HEAP_SNAPSHOT=dir: after the history, three timed full GCs, the old generation's
 // size and a .heapsnapshot of the server's thread (bench/lib/heap-snapshot.ts);
+// BENCH_MEM_LOG=1: heap used, external and array-buffer memory every 2 s of a window.
+// BENCH_LATENCY_DUMP=prefix: each window's server spans (start, duration) in prefix-<rate>.tsv,
+// to line up with --trace-gc's timestamps (both count from the process's start).
 // BENCH_CPU_PROFILE=dir: a .cpuprofile of each window; BENCH_HEAP_PROFILE=dir: a sampling
 // heap profile of each window, of what outlived the young generation (bench/lib/heap-profile.ts).
 //
 //   POSTGRES_URL=… REDIS_URL=… npm run bench:feed:server
 //   npm run bench:feed:server -- --videos 5000 --viewers 500 --seconds 10 --profile embedded
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,6 +97,8 @@ log(`load average before: ${load0.map((l) => l.toFixed(2)).join(" ")}`);
 
 // ---- server-side latency: the tracing interceptor's span of each GetForYouFeed ----
 const serverMs: number[] = [];
+/** With BENCH_LATENCY_DUMP: each span's start too (ms since the process began, as --trace-gc counts). */
+const serverStarts: number[] = [];
 let recording = false;
 class TimedSpan implements Span {
   private readonly started = performance.now();
@@ -122,7 +128,9 @@ class TimedSpan implements Span {
     return this;
   }
   end() {
-    if (this.timed && recording) serverMs.push(performance.now() - this.started);
+    if (!this.timed || !recording) return;
+    serverMs.push(performance.now() - this.started);
+    serverStarts.push(this.started);
   }
   isRecording() {
     return false;
@@ -233,11 +241,18 @@ log(`projections caught up in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 await new Promise((r) => setTimeout(r, 2_000));
 heapCheckpoint(`feed-server-${profile}-after-history`, log);
 
+/** BENCH_MEM_LOG: the heap and what lives outside it, every 2 s of a window (what grows between major GCs). */
+function logMemory(): void {
+  const m = process.memoryUsage();
+  log(`memory: heap used ${mb(m.heapUsed)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB), RSS ${mb(m.rss)} MB`);
+}
+
 // ---- 3. measured windows, one per rate ----
 const r2 = (n: number) => Number(n.toFixed(2));
 const results = [];
 for (const rate of RATES) {
   serverMs.length = 0;
+  serverStarts.length = 0;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuMs();
@@ -247,7 +262,9 @@ for (const rate of RATES) {
   loop.enable();
   recording = true;
   worker.postMessage({ type: "go" } satisfies ControlMessage);
+  const memTimer = process.env.BENCH_MEM_LOG ? setInterval(logMemory, 2_000) : undefined;
   const done = await next("done");
+  clearInterval(memTimer);
   recording = false;
   loop.disable();
   const cpu = process.cpuUsage(cpu0);
@@ -258,6 +275,11 @@ for (const rate of RATES) {
   const load1 = loadavg();
   log(`window at ${rate}/s: ${done.latencies.length} requests in ${done.elapsedSeconds.toFixed(1)} s, ${done.errors} errors${done.firstError ? `, first: ${done.firstError}` : ""}; load average after: ${load1.map((l) => l.toFixed(2)).join(" ")}`);
   const lat = done.latencies;
+  if (process.env.BENCH_LATENCY_DUMP) {
+    const file = `${process.env.BENCH_LATENCY_DUMP}-${rate}.tsv`;
+    writeFileSync(file, serverMs.map((ms, i) => `${serverStarts[i]!.toFixed(1)}\t${ms.toFixed(2)}`).join("\n") + "\n");
+    log(`server spans (start ms, duration ms): ${file}`);
+  }
   results.push({
     rateTarget: rate,
     rateAchieved: r2(lat.length / done.elapsedSeconds),
