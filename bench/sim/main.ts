@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { isolatedServerEngines } from "../lib/isolated-engines.js";
 import { printJson, printTable, type Row } from "../lib/report.js";
 import { stageAssets } from "./assets.js";
 import { baselinePolicies, runPolicy } from "./baselines.js";
@@ -99,13 +100,18 @@ async function measureServer(config: SimConfig, adminName: string, world: World)
   let child: ChildProcess | undefined;
   let blobDir = run.blobDir;
   let ownBlobDir = false;
+  // The server profile on a database and Redis keyspace of this run's own: on the engines'
+  // defaults a second run served the first one's catalogue too (its events were still in
+  // the log), and tests or other benches share those engines.
+  let engines: Awaited<ReturnType<typeof isolatedServerEngines>> | undefined;
   try {
     let baseUrl = run.url;
     if (!baseUrl) {
       blobDir = await mkdtemp(join(tmpdir(), "flick-sim-blobs-"));
       ownBlobDir = true;
       await stageAssets(blobDir);
-      const started = await startServer(run, adminName, blobDir);
+      if (run.profile === "server" && process.env.POSTGRES_URL && process.env.REDIS_URL) engines = await isolatedServerEngines("sim", 13);
+      const started = await startServer(run, adminName, blobDir, engines && { POSTGRES_URL: engines.postgresUrl, REDIS_URL: engines.redisUrl });
       child = started.child;
       baseUrl = started.url;
       log(`server: ${run.profile} profile at ${baseUrl} (child process ${child.pid})`);
@@ -120,13 +126,15 @@ async function measureServer(config: SimConfig, adminName: string, world: World)
       await new Promise((r) => child!.once("exit", r));
     }
     if (ownBlobDir && blobDir) await rm(blobDir, { recursive: true, force: true });
+    await engines?.drop();
   }
 }
 
-async function startServer(run: RunParams, adminName: string, blobDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(run: RunParams, adminName: string, blobDir: string, engineUrls: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const entry = fileURLToPath(new URL("./server.ts", import.meta.url));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...engineUrls,
     FLICK_PROFILE: run.profile,
     FLICK_ADMINS: adminName,
     FLICK_MEDIA_BLOB_DIR: blobDir,
