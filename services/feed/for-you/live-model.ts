@@ -35,12 +35,6 @@ export interface LiveModelOptions {
    * embedding over the whole catalogue (default 60 s; sooner when it grew by 5 %).
    */
   contentRefreshEveryMs?: number;
-  /**
-   * How often views re-mix the vectors of the videos whose audience grew (default 30 s):
-   * each moved vector is a write to the vector index (a graph append, and in time a
-   * rebuild), so batching them keeps one write per video per period.
-   */
-  behaviourRefreshEveryMs?: number;
 }
 
 /** Growth of the catalogue since the last full refresh that warrants the next one at once (a bulk import, a first start). */
@@ -65,9 +59,8 @@ export class LiveModel {
    */
   catalogueCheckpoint: string | undefined;
   refreshedAt = 0;
-  /** When the last full refresh (content and behaviour) ran, and the last of either kind. */
+  /** When the last full refresh (content and behaviour) ran. */
   private fullRefreshAt = 0;
-  private behaviourRefreshAt = 0;
 
   constructor(
     private readonly platform: Platform,
@@ -187,26 +180,20 @@ export class LiveModel {
   private async doRefresh(): Promise<void> {
     const m = this.model;
     const now = Date.now();
-    // A new video is embedded on arrival with the embedding as it stands (and its vector
-    // goes to the index at the next tick), so the full refresh (which costs the whole
-    // catalogue) can wait for a minute of uploads; views only re-mix the vectors of the
-    // videos they moved (~20 ms after 160k views at 100k videos; ~5 ms for the popular
-    // list alone), every 30 s.
+    // A new video is embedded on arrival with the embedding as it stands, so the full
+    // refresh (which costs the whole catalogue) can wait for a minute of uploads; views
+    // only re-mix the vectors of the videos they moved (~20 ms after 160k views at 100k
+    // videos; ~5 ms for the popular list alone).
     const contentDue =
       this.fullRefreshAt === 0 ||
       (m.catalogueChanged > 0 && (now - this.fullRefreshAt >= (this.options.contentRefreshEveryMs ?? 60_000) || m.videos.size > m.sizeAtRefresh * (1 + CONTENT_GROWTH)));
-    const behaviourDue = m.behaviourStale && now - this.behaviourRefreshAt >= (this.options.behaviourRefreshEveryMs ?? 30_000);
-    if (!contentDue && !behaviourDue && !m.vectorsChanged) return;
+    if (!contentDue && !m.behaviourStale) return;
     const started = performance.now();
     if (contentDue) {
       // In steps: ~0.35 s of CPU at 100k videos, which pages would otherwise queue behind.
       await m.refreshInSteps(timeSlicer());
       this.fullRefreshAt = now;
-      this.behaviourRefreshAt = now;
-    } else if (behaviourDue) {
-      m.refreshBehaviour();
-      this.behaviourRefreshAt = now;
-    }
+    } else m.refreshBehaviour();
     const changed = m.takeChangedVectors();
     const upserts = [];
     for (const id of changed) {

@@ -435,14 +435,9 @@ export class Recommender {
     return this.refreshedAtSize;
   }
 
-  /** True when views moved some audience since the last refresh. */
+  /** True when views moved some audience since the last refresh, or a vector awaits takeChangedVectors(). */
   get behaviourStale(): boolean {
-    return this.remix.size > 0;
-  }
-
-  /** True when a vector awaits takeChangedVectors() (an upload, an edit, a deletion, a refresh). */
-  get vectorsChanged(): boolean {
-    return this.changed.size > 0;
+    return this.remix.size > 0 || this.changed.size > 0;
   }
 
   /**
