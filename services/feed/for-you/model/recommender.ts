@@ -126,6 +126,12 @@ const BONUS_FOR = 160;
 const SHORTLIST = 250;
 /** A new viewer's first views: their pages are spread over topics not yet tried. */
 const COLD_START_VIEWS = 24;
+/**
+ * How far a video's vector may move (chord between unit vectors, ≈ radians) before the
+ * vector index is given the new one. The index only proposes candidates, which are then
+ * scored on the current vectors: a copy 0.1 off shifts a similarity by at most ~0.1.
+ */
+export const INDEX_DRIFT = 0.1;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Index of the appeal feature in the ranker's vector. */
 const APPEAL = FEATURES.indexOf("appeal");
@@ -393,8 +399,7 @@ export class Recommender {
       normalize(next);
       this.columns.content.set(next, v.slot * DIM);
       this.mixAudience(v, next);
-      if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
-      v.vector.set(next);
+      this.move(v, next);
       if ((k & 255) === 255) yield;
     }
     this.popular = this.topByAppeal(this.params.popular);
@@ -416,8 +421,7 @@ export class Recommender {
         if (!v) continue;
         next.set(this.columns.content.subarray(v.slot * DIM, (v.slot + 1) * DIM));
         this.mixAudience(v, next);
-        if (1 - dot(next, v.vector) > 1e-3) this.changed.add(v.videoId);
-        v.vector.set(next);
+        this.move(v, next);
       }
       this.remix.clear();
       this.epoch++;
@@ -485,10 +489,28 @@ export class Recommender {
     return ids;
   }
 
-  /** Ids whose vector changed (or was removed) since the last call: for the vector index. */
+  /**
+   * A refresh's next vector for a video. The vector index is told once the moves since
+   * its copy add up to INDEX_DRIFT: every view that completes a video grows its audience,
+   * so each 2 s re-mix nudges hundreds of vectors by a little, and as index writes those
+   * were HNSW appends and stale nodes whose rebuilds (a core for seconds) ran beside the
+   * pages. The index only proposes candidates; the ranking reads the vectors here.
+   */
+  private move(v: VideoEntry, next: Float32Array): void {
+    // The chord between the two unit vectors: summed over moves, it bounds the chord to the index's copy.
+    const chord = Math.sqrt(2 * Math.max(0, 1 - dot(next, v.vector)));
+    if ((this.columns.drift[v.slot]! += chord) >= INDEX_DRIFT) this.changed.add(v.videoId);
+    v.vector.set(next);
+  }
+
+  /** Ids whose vector changed (or was removed) since the last call: for the vector index, which takes their current vectors. */
   takeChangedVectors(): string[] {
     const ids = [...this.changed];
     this.changed.clear();
+    for (const id of ids) {
+      const v = this.videos.get(id);
+      if (v) this.columns.drift[v.slot] = 0;
+    }
     return ids;
   }
 

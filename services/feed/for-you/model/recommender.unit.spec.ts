@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { violations } from "./diversity.js";
 import { choleskyInPlace, inverseQuadraticForm, packedSize, rowStart, solveCholesky } from "./linear-algebra.js";
-import { Recommender, type VideoFacts } from "./recommender.js";
+import { INDEX_DRIFT, Recommender, type VideoFacts } from "./recommender.js";
 import { Repetition } from "./repetition.js";
 import { dot, randomVector } from "./vectors.js";
 
@@ -112,6 +112,39 @@ describe("recommender", () => {
     expect(a.catalogueChanged).toBe(1);
     a.refresh();
     expect(a.catalogueChanged).toBe(0);
+  });
+
+  it("hands the vector index a moved vector once its moves since the index's copy add up to INDEX_DRIFT, never losing small ones", () => {
+    const m = new Recommender();
+    catalogue(m);
+    m.refresh();
+    m.takeChangedVectors();
+    const chord = (a: Float32Array, b: Float32Array) => Math.sqrt(Math.max(0, 2 * (1 - dot(a, b))));
+    let indexed = m.videos.get("prop1")!.vector.slice();
+    let moved = 0;
+    let handed = 0;
+    // Cat lovers (past their tenth view) finish prop1 one at a time: its audience pulls it
+    // towards cats a little at each behaviour refresh.
+    for (let u = 0; u < 30; u++) {
+      for (let i = 0; i < 12; i++) m.observeView(`u:${u}`, `cat${i}`, 1, 0);
+      const before = m.videos.get("prop1")!.vector.slice();
+      m.observeView(`u:${u}`, "prop1", 1, 0);
+      m.refreshBehaviour();
+      const now = m.videos.get("prop1")!.vector;
+      moved += chord(before, now);
+      if (m.takeChangedVectors().includes("prop1")) {
+        expect(moved).toBeGreaterThanOrEqual(INDEX_DRIFT - 1e-6);
+        indexed = now.slice();
+        moved = 0;
+        handed++;
+      } else {
+        expect(moved).toBeLessThan(INDEX_DRIFT + 1e-6);
+        expect(chord(indexed, now)).toBeLessThan(INDEX_DRIFT + 1e-6);
+      }
+    }
+    // Handed over more than once, and after fewer refreshes than it moved in.
+    expect(handed).toBeGreaterThan(1);
+    expect(handed).toBeLessThan(20);
   });
 
   it("refreshes in steps while events arrive between them: removed videos stay gone, new and updated ones keep their vectors, the rest match a refresh at once", async () => {

@@ -30,6 +30,11 @@ export class VideoColumns {
    * whose audience moved instead of re-embedding the catalogue.
    */
   content: Float32Array;
+  /**
+   * How far (radians, summed over moves) the vector has moved since it was last handed to
+   * the vector index: a bound on the angle between the index's copy and the vector.
+   */
+  drift: Float32Array;
   /** Every video's tokens (tokens.ts), a range each; a replaced range is dead until compactTokens(). */
   tokenPool = new Int32Array(16384);
   private tokenEnd = 0;
@@ -43,6 +48,7 @@ export class VideoColumns {
     this.information = new Float64Array(capacity);
     this.vectors = new Float32Array(capacity * DIM);
     this.content = new Float32Array(capacity * DIM);
+    this.drift = new Float32Array(capacity);
   }
 
   /** The slot's row of `vectors` (a view: writes go to the row). */
@@ -65,6 +71,7 @@ export class VideoColumns {
     this.createdAt[slot] = 0;
     this.surprise[slot] = 0;
     this.information[slot] = 0;
+    this.drift[slot] = 0;
     this.vectors.fill(0, slot * DIM, (slot + 1) * DIM);
     this.content.fill(0, slot * DIM, (slot + 1) * DIM);
     return slot;
@@ -122,6 +129,9 @@ export class VideoColumns {
     const content = new Float32Array(this.content.length * 2);
     content.set(this.content);
     this.content = content;
+    const drift = new Float32Array(this.drift.length * 2);
+    drift.set(this.drift);
+    this.drift = drift;
   }
 }
 
