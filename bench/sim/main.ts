@@ -144,8 +144,9 @@ async function startServer(run: RunParams, adminName: string, blobDir: string, e
     FLICK_ACCESS_TOKEN_TTL_SECONDS: process.env.FLICK_ACCESS_TOKEN_TTL_SECONDS ?? "86400",
   };
   if (run.profile === "embedded") env.FLICK_DATA_DIR ??= "memory://";
-  // The young-generation size and pretenuring `npm start` and the image give Flick (see the Dockerfile).
-  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--no-allocation-site-pretenuring", "--heap-growing-percent=100", "--import", "tsx", entry], { env, stdio: ["pipe", "pipe", "pipe"] });
+  // The young-generation size and pretenuring `npm start` and the image give Flick (see the
+  // Dockerfile); SIM_SERVER_NODE_FLAGS adds more, e.g. "--cpu-prof --cpu-prof-dir=DIR".
+  const child = spawn(process.execPath, [...(process.env.SIM_SERVER_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "--heap-growing-percent=100", "--import", "tsx", entry], { env, stdio: ["pipe", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.on("data", (d: Buffer) => {
     stderr.push(d.toString());

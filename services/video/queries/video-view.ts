@@ -87,15 +87,16 @@ export async function videoRows(ctx: VideoContext, videoIds: readonly string[]):
 /** The rows the viewer may see, as API videos, in order (the others are left out). */
 export async function toVisibleVideos(ctx: VideoContext, viewer: Viewer, rows: readonly (VideoRow | undefined)[], urlOf: UrlOf): Promise<Video[]> {
   const present = rows.filter((r): r is VideoRow => r !== undefined);
-  // Sounds first, so that one profile read covers the creators (the visibility check needs
-  // theirs), the mentions and the original sounds' authors: a page cost three reads here
-  // before, each a PostgreSQL round trip (bench:feed:server, For You: 9 statements a page).
-  const sounds = await soundRowsById(ctx, present.map((r) => r.sound_id ?? ""));
-  const profiles = await profilesById(ctx, [
-    ...present.map((r) => r.user_id!),
-    ...present.flatMap((r) => (r.mentions as string[] | null) ?? []),
-    ...[...sounds.values()].map((s) => s.author_user_id ?? ""),
+  // Sounds and profiles (the creators: the visibility check needs theirs; the mentions)
+  // side by side, then the few sounds' authors not among them: under load each round trip
+  // is also a turn of a busy event loop (bench:sim, 24 viewers: ~19 ms to render a For You
+  // page with these one after another).
+  const [sounds, profiles] = await Promise.all([
+    soundRowsById(ctx, present.map((r) => r.sound_id ?? "")),
+    profilesById(ctx, [...present.map((r) => r.user_id!), ...present.flatMap((r) => (r.mentions as string[] | null) ?? [])]),
   ]);
+  const authors = [...sounds.values()].map((s) => s.author_user_id ?? "").filter((id) => id && !profiles.has(id));
+  if (authors.length > 0) for (const [id, row] of await profilesById(ctx, authors)) profiles.set(id, row);
   const visible = present.filter((r) => canSeeVideo(viewer, r, profiles.get(r.user_id!)));
   return toVideos(ctx, viewer, visible, urlOf, profiles, sounds);
 }
@@ -123,17 +124,18 @@ export async function toVideos(
   knownSounds?: Map<string, SoundRow>,
 ): Promise<Video[]> {
   if (rows.length === 0) return [];
+  // The counters and the viewer's likes and saves need only the ids: read beside the rest.
+  const ids = rows.map((r) => r.video_id);
+  const hooks = videoHooks(ctx.platform);
+  const engagement = Promise.all([hooks.stats?.(ids), viewer.id && hooks.viewerState ? hooks.viewerState(viewer.id, ids) : undefined]);
+  // Awaited below; until then a failure must not count as unhandled (it is thrown there).
+  engagement.catch(() => undefined);
   const mentionIds = rows.flatMap((r) => (r.mentions as string[] | null) ?? []);
   const profiles = knownProfiles ?? new Map<string, ProfileRow>();
   const missing = [...rows.map((r) => r.user_id!), ...mentionIds].filter((id) => !profiles.has(id));
   if (missing.length > 0) for (const [id, row] of await profilesById(ctx, missing)) profiles.set(id, row);
   const sounds = await soundSummaries(ctx, rows.map((r) => r.sound_id ?? ""), profiles, urlOf, knownSounds);
-  const ids = rows.map((r) => r.video_id);
-  const hooks = videoHooks(ctx.platform);
-  const [stats, states] = await Promise.all([
-    hooks.stats?.(ids),
-    viewer.id && hooks.viewerState ? hooks.viewerState(viewer.id, ids) : undefined,
-  ]);
+  const [stats, states] = await engagement;
   return rows.map((r, i) => {
     const own = r.user_id === viewer.id;
     const remix = r.remix as RemixJson | null;

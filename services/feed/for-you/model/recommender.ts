@@ -132,6 +132,8 @@ const COLD_START_VIEWS = 24;
  * scored on the current vectors: a copy 0.1 off shifts a similarity by at most ~0.1.
  */
 export const INDEX_DRIFT = 0.1;
+/** Views a taste may trail by when it joins a video's audience (a page is 8). */
+const AUDIENCE_STALE_VIEWS = 12;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Index of the appeal feature in the ranker's vector. */
 const APPEAL = FEATURES.indexOf("appeal");
@@ -311,7 +313,10 @@ export class Recommender {
       if (viewer.finished.length > 5) viewer.finished.shift();
       viewer.creators.set(video.creatorId, (viewer.creators.get(video.creatorId) ?? 0) + 1);
       if (viewer.model.views >= 10) {
-        const taste = this.tasteOf(viewer);
+        // The taste from the viewer's last page (refitted if it is a page and more behind):
+        // a fit per finished view was ~10 % of the server's main thread in bench:sim, and an
+        // audience is the mean of many viewers' tastes.
+        const taste = viewer.model.recentTaste(this.vectorOf, this.epoch, AUDIENCE_STALE_VIEWS);
         const len = Math.sqrt(dot(taste, taste));
         if (len > 0) {
           video.audience ??= zeros();

@@ -153,6 +153,16 @@ export class ViewerModel {
     return this.fit(vectorOf, epoch).u;
   }
 
+  /**
+   * The taste as last fitted, unless more than `staleViews` views came since (then fitted
+   * now): for uses that average many viewers' tastes, where a fit per view would cost more
+   * than the few views' difference is worth.
+   */
+  recentTaste(vectorOf: VectorOf, epoch: number, staleViews: number): Float32Array {
+    if (this.fitted && this.views - this.fitted.views <= staleViews) return this.fitted.u;
+    return this.fit(vectorOf, epoch).u;
+  }
+
   /** √(vᵀ H⁻¹ v): how unsure the model is about this viewer in v's direction (logit units). */
   uncertainty(vectorOf: VectorOf, epoch: number, v: Float32Array): number {
     // v is a taste direction: its bias component is zero, so this is the taste block of H⁻¹.
