@@ -62,7 +62,13 @@ export interface RunParams {
   backgroundViewers: number;
   backgroundSwipes: number;
   pageSize: number;
-  /** Viewers run at once against the server (each viewer is sequential). */
+  /**
+   * Viewers run at once against the server (each viewer is sequential, with no pause
+   * between swipes, so the server runs flat out whatever the number): it sets how many
+   * calls a page queues behind. 8 keeps the 2-core machine's server busy (~440 views and
+   * ~55 pages a second) without measuring mostly the queue; 24 gets ~35 % more through at
+   * twice the page latency (README: both).
+   */
   concurrency: number;
   /** A running server to measure; absent: the simulator starts its own. */
   url?: string;
@@ -123,7 +129,7 @@ export const defaultRun: RunParams = {
   backgroundViewers: 200,
   backgroundSwipes: 100,
   pageSize: 8,
-  concurrency: 24,
+  concurrency: 8,
   profile: "embedded",
   baselinesOnly: false,
   librarySounds: false,
@@ -250,7 +256,7 @@ export const usage = `usage: npm run bench:sim -- [options]
   --videos N         catalogue size (default 20000)
   --background N     background viewers that warm the platform up first (default 200)
   --background-swipes N  swipes per background viewer (default 100)
-  --concurrency N    viewers at once against the server (default 24)
+  --concurrency N    viewers at once against the server (default 8)
   --url URL          measure a running server instead of starting one; its FLICK_ADMINS
                      must name the --admin username (password: $SIM_ADMIN_PASSWORD)
   --admin NAME       admin username, registered or signed in (default sim_admin)
