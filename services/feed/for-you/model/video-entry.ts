@@ -15,6 +15,13 @@ import { DIM } from "./vectors.js";
 
 export type Visibility = "public" | "friends" | "private";
 
+/** A copy of `a` with twice its length (the new half zero). */
+function doubled<T extends Float64Array | Float32Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 export class VideoColumns {
   /** Epoch ms. */
   createdAt: Float64Array;
@@ -115,23 +122,12 @@ export class VideoColumns {
   }
 
   private grow(): void {
-    const bigger = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.createdAt = bigger(this.createdAt);
-    this.surprise = bigger(this.surprise);
-    this.information = bigger(this.information);
-    const vectors = new Float32Array(this.vectors.length * 2);
-    vectors.set(this.vectors);
-    this.vectors = vectors;
-    const content = new Float32Array(this.content.length * 2);
-    content.set(this.content);
-    this.content = content;
-    const drift = new Float32Array(this.drift.length * 2);
-    drift.set(this.drift);
-    this.drift = drift;
+    this.createdAt = doubled(this.createdAt);
+    this.surprise = doubled(this.surprise);
+    this.information = doubled(this.information);
+    this.vectors = doubled(this.vectors);
+    this.content = doubled(this.content);
+    this.drift = doubled(this.drift);
   }
 }
 
